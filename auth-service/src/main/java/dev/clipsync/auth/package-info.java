@@ -1,0 +1,7 @@
+/**
+ * auth-service: accounts, devices and tokens for ClipSync.
+ */
+@NullMarked
+package dev.clipsync.auth;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,63 @@
+package dev.clipsync.auth.token;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.UUID;
+
+import dev.clipsync.auth.AuthProperties;
+import dev.clipsync.common.token.AccessToken;
+import io.jsonwebtoken.Jwts;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Signs access tokens: EdDSA JWTs with the active key's {@code kid} and the claims every
+ * ClipSync service verifies.
+ */
+@Component
+public class AccessTokenIssuer {
+
+	private final SigningKeys keys;
+
+	private final String issuer;
+
+	private final Duration lifetime;
+
+	private final Clock clock;
+
+	AccessTokenIssuer(SigningKeys keys, AuthProperties properties, Clock clock) {
+		this.keys = keys;
+		this.issuer = properties.tokens().issuer();
+		this.lifetime = properties.tokens().accessTokenLifetime();
+		this.clock = clock;
+	}
+
+	/**
+	 * A new access token for one device of a user.
+	 * @param userId the user
+	 * @param deviceId the device
+	 * @return the compact JWS
+	 */
+	public String issue(UUID userId, UUID deviceId) {
+		Instant now = this.clock.instant();
+		return Jwts.builder()
+			.header()
+			.keyId(this.keys.activeKeyId())
+			.and()
+			.issuer(this.issuer)
+			.subject(userId.toString())
+			.claim(AccessToken.DEVICE_CLAIM, deviceId.toString())
+			.issuedAt(Date.from(now))
+			.expiration(Date.from(now.plus(this.lifetime)))
+			.id(UUID.randomUUID().toString())
+			.signWith(this.keys.activeKey(), Jwts.SIG.EdDSA)
+			.compact();
+	}
+
+	public Duration lifetime() {
+		return this.lifetime;
+	}
+
+}

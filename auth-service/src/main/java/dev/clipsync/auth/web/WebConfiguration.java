@@ -1,0 +1,71 @@
+package dev.clipsync.auth.web;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import dev.clipsync.auth.AuthProperties;
+import dev.clipsync.auth.token.SigningKeys;
+import dev.clipsync.common.token.AccessTokenVerifier;
+import dev.clipsync.common.token.DeviceDenyList;
+import dev.clipsync.common.web.ProblemDetailsAdvice;
+import dev.clipsync.common.web.RequestBodyLimitFilter;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.type.LogicalType;
+
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+@Configuration(proxyBeanMethods = false)
+@Import(ProblemDetailsAdvice.class)
+class WebConfiguration implements WebMvcConfigurer {
+
+	private final AccessTokenVerifier verifier;
+
+	private final DeviceDenyList denyList;
+
+	private final ActiveDevices devices;
+
+	WebConfiguration(SigningKeys keys, AuthProperties properties, Clock clock, DeviceDenyList denyList,
+			ActiveDevices devices) {
+		// Our own tokens are verified with the same code every other service uses,
+		// against
+		// our own keys instead of a fetched JWK Set.
+		this.verifier = new AccessTokenVerifier(keys, properties.tokens().issuer(), clock, Duration.ofSeconds(30));
+		this.denyList = denyList;
+		this.devices = devices;
+	}
+
+	@Override
+	public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+		resolvers.add(new BearerAuthentication(this.verifier, this.denyList, this.devices));
+	}
+
+	@Bean
+	static FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimitFilter(AuthProperties properties) {
+		FilterRegistrationBean<RequestBodyLimitFilter> registration = new FilterRegistrationBean<>(
+				new RequestBodyLimitFilter(properties.maxRequestBody()));
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		return registration;
+	}
+
+	/**
+	 * A number or boolean where the contract says string is a client bug worth reporting,
+	 * not something to coerce silently.
+	 */
+	@Bean
+	static JsonMapperBuilderCustomizer strictScalarTypes() {
+		return (builder) -> builder.withCoercionConfig(LogicalType.Textual,
+				(config) -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+					.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+					.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+	}
+
+}

@@ -1,0 +1,49 @@
+package dev.clipsync.common.redis;
+
+import java.util.UUID;
+
+/**
+ * Redis keys and channels that more than one service uses. Every name starts with a
+ * configurable prefix ({@code clipsync.redis.key-prefix}, default {@code cs}) so several
+ * deployments or test runs can share one Redis. Per-user names put the user id in a hash
+ * tag so that all of one user's keys and channels live on one Redis Cluster shard.
+ *
+ * @param prefix the first segment of every name
+ */
+public record RedisNames(String prefix) {
+
+	/** The prefix used when none is configured. */
+	public static final String DEFAULT_PREFIX = "cs";
+
+	/**
+	 * The channel on which everything about one user is published: clips, presence and
+	 * sign-out messages.
+	 * @param userId the user
+	 * @return the channel name
+	 */
+	public String userChannel(UUID userId) {
+		return this.prefix + ":u:{" + userId + "}";
+	}
+
+	/**
+	 * The deny entry of a signed-out device: its access tokens issued up to the stored
+	 * second are refused until the entry expires.
+	 * @param userId the device's owner
+	 * @param deviceId the device
+	 * @return the key name
+	 */
+	public String deviceDenyEntry(UUID userId, UUID deviceId) {
+		return this.prefix + ":deny:{" + userId + "}:" + deviceId;
+	}
+
+	/**
+	 * The stream of account life-cycle events (account deleted) that services with their
+	 * own per-user data consume through a consumer group, so none is lost while they are
+	 * down.
+	 * @return the stream key
+	 */
+	public String accountEvents() {
+		return this.prefix + ":account-events";
+	}
+
+}
