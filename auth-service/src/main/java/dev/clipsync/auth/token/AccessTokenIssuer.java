@@ -3,11 +3,14 @@ package dev.clipsync.auth.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Date;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 import dev.clipsync.auth.AuthProperties;
 import dev.clipsync.common.token.AccessToken;
+import dev.clipsync.common.token.DeviceDenyList;
 import io.jsonwebtoken.Jwts;
 
 import org.springframework.stereotype.Component;
@@ -21,14 +24,17 @@ public class AccessTokenIssuer {
 
 	private final SigningKeys keys;
 
+	private final DeviceDenyList denyList;
+
 	private final String issuer;
 
 	private final Duration lifetime;
 
 	private final Clock clock;
 
-	AccessTokenIssuer(SigningKeys keys, AuthProperties properties, Clock clock) {
+	AccessTokenIssuer(SigningKeys keys, DeviceDenyList denyList, AuthProperties properties, Clock clock) {
 		this.keys = keys;
+		this.denyList = denyList;
 		this.issuer = properties.tokens().issuer();
 		this.lifetime = properties.tokens().accessTokenLifetime();
 		this.clock = clock;
@@ -41,7 +47,15 @@ public class AccessTokenIssuer {
 	 * @return the compact JWS
 	 */
 	public String issue(UUID userId, UUID deviceId) {
-		Instant now = this.clock.instant();
+		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
+		// iat has whole seconds, and a deny entry refuses every token issued up to its
+		// second,
+		// so a device logging in again in the second it was signed out gets the next
+		// second.
+		OptionalLong signedOutAt = this.denyList.signedOutAt(userId, deviceId);
+		if (signedOutAt.isPresent() && now.getEpochSecond() <= signedOutAt.getAsLong()) {
+			now = Instant.ofEpochSecond(signedOutAt.getAsLong() + 1);
+		}
 		return Jwts.builder()
 			.header()
 			.keyId(this.keys.activeKeyId())

@@ -2,6 +2,7 @@ package dev.clipsync.common.token;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 import dev.clipsync.common.redis.RedisNames;
@@ -46,8 +47,20 @@ public final class DeviceDenyList {
 	 * @return {@code true} when the token must be refused
 	 */
 	public boolean isDenied(AccessToken token) {
-		String signedOutAt = this.redis.opsForValue().get(this.names.deviceDenyEntry(token.userId(), token.deviceId()));
-		return signedOutAt != null && token.issuedAt().getEpochSecond() <= Long.parseLong(signedOutAt);
+		OptionalLong signedOutAt = signedOutAt(token.userId(), token.deviceId());
+		return signedOutAt.isPresent() && token.issuedAt().getEpochSecond() <= signedOutAt.getAsLong();
+	}
+
+	/**
+	 * The second at which the device was last signed out, while that still matters. A
+	 * token issued for the device must carry a later {@code iat} to be honoured.
+	 * @param userId the device's owner
+	 * @param deviceId the device
+	 * @return the epoch second, or empty when no deny entry is live
+	 */
+	public OptionalLong signedOutAt(UUID userId, UUID deviceId) {
+		String signedOutAt = this.redis.opsForValue().get(this.names.deviceDenyEntry(userId, deviceId));
+		return (signedOutAt != null) ? OptionalLong.of(Long.parseLong(signedOutAt)) : OptionalLong.empty();
 	}
 
 }

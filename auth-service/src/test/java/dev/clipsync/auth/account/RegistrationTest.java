@@ -1,0 +1,142 @@
+package dev.clipsync.auth.account;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.clipsync.auth.AuthApi;
+import dev.clipsync.auth.AuthApi.Response;
+import dev.clipsync.auth.AuthServiceTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@AuthServiceTest
+class RegistrationTest {
+
+	@LocalServerPort
+	int port;
+
+	AuthApi api;
+
+	@BeforeEach
+	void client() {
+		this.api = new AuthApi(this.port);
+	}
+
+	@Test
+	void registersAndAnswersTheAccount() {
+		String email = "ann-" + UUID.randomUUID() + "@example.com";
+		Response response = this.api.post("/v1/auth/register",
+				Map.of("email", "  " + email + " ", "password", "correct horse", "displayName", "Ann"));
+		assertThat(response.status()).isEqualTo(201);
+		JsonNode body = response.json();
+		assertThat(UUID.fromString(body.get("userId").asString())).isNotNull();
+		assertThat(body.get("email").asString()).isEqualTo(email);
+		assertThat(body.get("displayName").asString()).isEqualTo("Ann");
+		assertThat(Instant.parse(body.get("createdAt").asString())).isBefore(Instant.now().plusSeconds(1));
+	}
+
+	@Test
+	void displayNameIsOptional() {
+		Response response = this.api.post("/v1/auth/register",
+				Map.of("email", "noname-" + UUID.randomUUID() + "@example.com", "password", "correct horse"));
+		assertThat(response.status()).isEqualTo(201);
+		assertThat(response.json().get("displayName").isNull()).isTrue();
+	}
+
+	@Test
+	void emailIsUniqueRegardlessOfCaseAndSurroundingSpace() {
+		String email = "Bob-" + UUID.randomUUID() + "@Example.com";
+		assertThat(this.api.post("/v1/auth/register", Map.of("email", email, "password", "correct horse")).status())
+			.isEqualTo(201);
+		Response again = this.api.post("/v1/auth/register",
+				Map.of("email", " " + email.toUpperCase() + " ", "password", "another password"));
+		assertThat(again.status()).isEqualTo(409);
+		assertThat(again.code()).isEqualTo("email_taken");
+		assertThat(again.contentType()).startsWith("application/problem+json");
+	}
+
+	@Test
+	void emailsWithSqlMetacharactersAndUnicodeAreJustEmails() {
+		for (String local : new String[] { "o'brien", "x\"; drop table users; --", "zoë", "用户" }) {
+			String email = local + "-" + UUID.randomUUID() + "@example.com";
+			Response registered = this.api.post("/v1/auth/register", Map.of("email", email, "password", "pässwörd🔑"));
+			if (registered.status() == 201) {
+				this.api.login(Map.of("email", email, "password", "pässwörd🔑", "device",
+						Map.of("name", "Laptop", "platform", "linux")));
+			}
+			else {
+				assertThat(registered.status()).as(email).isEqualTo(400);
+				assertThat(registered.code()).isEqualTo("validation_failed");
+			}
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "short", "1234567", "" })
+	void refusesPasswordsUnderEightBytes(String password) {
+		assertValidationFailure(Map.of("email", unique(), "password", password), "password");
+	}
+
+	@Test
+	void refusesPasswordsOverSeventyTwoBytesInsteadOfCuttingThem() {
+		// 25 characters, but 75 bytes in UTF-8: bcrypt would silently ignore the last 3.
+		assertValidationFailure(Map.of("email", unique(), "password", "€".repeat(25)), "password");
+		assertValidationFailure(Map.of("email", unique(), "password", "a".repeat(73)), "password");
+		assertThat(this.api.post("/v1/auth/register", Map.of("email", unique(), "password", "a".repeat(72))).status())
+			.isEqualTo(201);
+		assertThat(this.api.post("/v1/auth/register", Map.of("email", unique(), "password", "€".repeat(24))).status())
+			.isEqualTo(201);
+	}
+
+	@Test
+	void refusesBadEmails() {
+		assertValidationFailure(Map.of("email", "not an email", "password", "correct horse"), "email");
+		assertValidationFailure(Map.of("email", "a".repeat(10_000) + "@example.com", "password", "correct horse"),
+				"email");
+		assertValidationFailure(Map.of("email", "   ", "password", "correct horse"), "email");
+		assertValidationFailure(Map.of("password", "correct horse"), "email");
+	}
+
+	@Test
+	void refusesDisplayNamesWithControlCharactersOrBrokenUnicode() {
+		assertValidationFailure(Map.of("email", unique(), "password", "correct horse", "displayName", "Ann\u0000"),
+				"displayName");
+		assertValidationFailure(Map.of("email", unique(), "password", "correct horse", "displayName", "Ann\u001b[31m"),
+				"displayName");
+		// a lone surrogate, escaped in the JSON text as a client would send it
+		Response loneSurrogate = this.api.post("/v1/auth/register",
+				"{\"email\":\"" + unique() + "\",\"password\":\"correct horse\",\"displayName\":\"Ann\\ud800\"}");
+		assertThat(loneSurrogate.status()).isEqualTo(400);
+		assertThat(loneSurrogate.json().get("errors").findValuesAsString("field")).contains("displayName");
+		assertValidationFailure(Map.of("email", unique(), "password", "correct horse", "displayName", "x".repeat(101)),
+				"displayName");
+	}
+
+	@Test
+	void refusesWrongJsonTypesAsValidationFailures() {
+		assertValidationFailure(Map.of("email", 42, "password", "correct horse"), "email");
+		assertValidationFailure(Map.of("email", unique(), "password", true), "password");
+		assertValidationFailure(Map.of("email", unique(), "password", Map.of("a", 1)), "password");
+		assertValidationFailure(Map.of("email", java.util.List.of(unique()), "password", "correct horse"), "email");
+	}
+
+	private void assertValidationFailure(Map<String, ?> body, String field) {
+		Response response = this.api.post("/v1/auth/register", body);
+		assertThat(response.status()).as(response.body()).isEqualTo(400);
+		assertThat(response.code()).isEqualTo("validation_failed");
+		assertThat(response.json().get("errors").findValuesAsString("field")).contains(field);
+	}
+
+	private static String unique() {
+		return "u-" + UUID.randomUUID() + "@example.com";
+	}
+
+}

@@ -1,0 +1,27 @@
+package dev.clipsync.common.wire;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class UserChannelCodecTest {
+
+	private final UserChannelCodec codec = new UserChannelCodec(JsonMapper.builder().build());
+
+	@Test
+	void signOutHasItsDocumentedShapeAndRoundTrips() {
+		UUID device = UUID.fromString("7f7c0e1e-2c1b-4f57-9a57-0d3f1b1f2a10");
+		SignOut signOut = new SignOut(SignOut.Reason.PASSWORD_CHANGED, List.of(device),
+				Instant.parse("2026-11-22T12:00:00Z"));
+		String json = this.codec.encode(signOut);
+		assertThat(json).isEqualTo("{\"type\":\"signout\",\"reason\":\"password_changed\",\"deviceIds\":"
+				+ "[\"7f7c0e1e-2c1b-4f57-9a57-0d3f1b1f2a10\"],\"at\":\"2026-11-22T12:00:00Z\"}");
+		assertThat(this.codec.decode(json)).isEqualTo(signOut);
+	}
+
+}
