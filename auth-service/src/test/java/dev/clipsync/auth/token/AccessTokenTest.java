@@ -114,17 +114,7 @@ class AccessTokenTest {
 		// attack); the 32-byte Ed25519 key is exactly long enough for HS256
 		byte[] publicKey = Base64.getUrlDecoder()
 			.decode(this.api.get("/.well-known/jwks.json", null).json().get("keys").get(0).get("x").asString());
-		String hmac = Jwts.builder()
-			.header()
-			.keyId(TestKeys.ACTIVE_ID)
-			.and()
-			.issuer("clipsync")
-			.subject(session.userId().toString())
-			.claim("did", session.deviceId().toString())
-			.id(UUID.randomUUID().toString())
-			.issuedAt(Date.from(now))
-			.expiration(Date.from(now.plusSeconds(600)))
-			.signWith(new SecretKeySpec(publicKey, "HmacSHA256"), Jwts.SIG.HS256)
+		String hmac = forged(session, now).signWith(new SecretKeySpec(publicKey, "HmacSHA256"), Jwts.SIG.HS256)
 			.compact();
 		assertRefused(hmac);
 		// alg none: the real claims, no signature
