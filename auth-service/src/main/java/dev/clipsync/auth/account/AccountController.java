@@ -3,7 +3,7 @@ package dev.clipsync.auth.account;
 import java.time.Instant;
 import java.util.UUID;
 
-import dev.clipsync.auth.web.Caller;
+import dev.clipsync.common.web.Caller;
 import dev.clipsync.auth.web.PlainText;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;

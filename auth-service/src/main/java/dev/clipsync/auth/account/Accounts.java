@@ -10,7 +10,7 @@ import dev.clipsync.auth.device.DeviceRegistry;
 import dev.clipsync.auth.signout.DeviceSignOut;
 import dev.clipsync.auth.throttle.PasswordGuessing;
 import dev.clipsync.auth.token.RefreshTokens;
-import dev.clipsync.auth.web.Caller;
+import dev.clipsync.common.web.Caller;
 import dev.clipsync.common.web.ProblemException;
 import dev.clipsync.common.wire.SignOut;
 import io.micrometer.core.instrument.MeterRegistry;

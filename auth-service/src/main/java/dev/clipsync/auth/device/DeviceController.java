@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import dev.clipsync.auth.web.Caller;
+import dev.clipsync.common.web.Caller;
 import dev.clipsync.common.web.ProblemException;
 
 import org.springframework.http.ResponseEntity;

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.clipsync.auth.signout.DeviceSignOut;
-import dev.clipsync.auth.web.ActiveDevices;
+import dev.clipsync.common.web.ActiveDevices;
 import dev.clipsync.common.wire.SignOut;
 
 import org.springframework.stereotype.Service;

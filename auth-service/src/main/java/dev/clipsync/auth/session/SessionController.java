@@ -1,6 +1,6 @@
 package dev.clipsync.auth.session;
 
-import dev.clipsync.auth.web.Caller;
+import dev.clipsync.common.web.Caller;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;

@@ -8,6 +8,9 @@ import dev.clipsync.auth.AuthProperties;
 import dev.clipsync.auth.token.SigningKeys;
 import dev.clipsync.common.token.AccessTokenVerifier;
 import dev.clipsync.common.token.DeviceDenyList;
+import dev.clipsync.common.token.TokenCheck;
+import dev.clipsync.common.web.ActiveDevices;
+import dev.clipsync.common.web.BearerAuthentication;
 import dev.clipsync.common.web.ProblemDetailsAdvice;
 import dev.clipsync.common.web.RequestBodyLimitFilter;
 import tools.jackson.databind.cfg.CoercionAction;
@@ -27,25 +30,20 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @Import(ProblemDetailsAdvice.class)
 class WebConfiguration implements WebMvcConfigurer {
 
-	private final AccessTokenVerifier verifier;
-
-	private final DeviceDenyList denyList;
-
-	private final ActiveDevices devices;
+	private final BearerAuthentication bearerAuthentication;
 
 	WebConfiguration(SigningKeys keys, AuthProperties properties, Clock clock, DeviceDenyList denyList,
 			ActiveDevices devices) {
-		// Our own tokens are verified with the same code every other service uses,
-		// against
-		// our own keys instead of a fetched JWK Set.
-		this.verifier = new AccessTokenVerifier(keys, properties.tokens().issuer(), clock, Duration.ofSeconds(30));
-		this.denyList = denyList;
-		this.devices = devices;
+		// Our own tokens are checked with the same code every other service uses, against our
+		// own keys instead of a fetched JWK Set, and against our own device records too.
+		AccessTokenVerifier verifier = new AccessTokenVerifier(keys, properties.tokens().issuer(), clock,
+				Duration.ofSeconds(30));
+		this.bearerAuthentication = new BearerAuthentication(new TokenCheck(verifier, denyList), devices);
 	}
 
 	@Override
 	public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
-		resolvers.add(new BearerAuthentication(this.verifier, this.denyList, this.devices));
+		resolvers.add(this.bearerAuthentication);
 	}
 
 	@Bean

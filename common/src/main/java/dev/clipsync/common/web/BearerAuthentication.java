@@ -1,12 +1,10 @@
-package dev.clipsync.auth.web;
+package dev.clipsync.common.web;
 
 import java.util.Optional;
 
 import dev.clipsync.common.token.AccessToken;
-import dev.clipsync.common.token.AccessTokenVerifier;
-import dev.clipsync.common.token.DeviceDenyList;
 import dev.clipsync.common.token.InvalidTokenException;
-import dev.clipsync.common.web.ProblemException;
+import dev.clipsync.common.token.TokenCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,26 +16,33 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 
 /**
- * Resolves {@link Caller} parameters from the {@code Authorization: Bearer} header: the
- * token must verify, must not be denied, and its device must still be active. Anything
- * else is 401 {@code unauthorized}.
+ * Resolves {@link Caller} parameters of controller methods from the
+ * {@code Authorization: Bearer} header: the token must pass the {@link TokenCheck} and
+ * its device must be active. Anything else is 401 {@code unauthorized}. Register it with
+ * {@code WebMvcConfigurer.addArgumentResolvers}.
  */
-class BearerAuthentication implements HandlerMethodArgumentResolver {
+public final class BearerAuthentication implements HandlerMethodArgumentResolver {
 
 	private static final Logger logger = LoggerFactory.getLogger(BearerAuthentication.class);
 
 	private static final String SCHEME = "bearer ";
 
-	private final AccessTokenVerifier verifier;
-
-	private final DeviceDenyList denyList;
+	private final TokenCheck tokens;
 
 	private final ActiveDevices devices;
 
-	BearerAuthentication(AccessTokenVerifier verifier, DeviceDenyList denyList, ActiveDevices devices) {
-		this.verifier = verifier;
-		this.denyList = denyList;
+	/**
+	 * @param tokens the token check
+	 * @param devices an extra check of the device, for services that know devices (the
+	 * deny list already covers signed-out devices everywhere)
+	 */
+	public BearerAuthentication(TokenCheck tokens, ActiveDevices devices) {
+		this.tokens = tokens;
 		this.devices = devices;
+	}
+
+	public BearerAuthentication(TokenCheck tokens) {
+		this(tokens, (userId, deviceId) -> true);
 	}
 
 	@Override
@@ -50,26 +55,32 @@ class BearerAuthentication implements HandlerMethodArgumentResolver {
 			NativeWebRequest request, WebDataBinderFactory binderFactory) {
 		String token = bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION))
 			.orElseThrow(() -> ProblemException.unauthorized("A bearer access token is required."));
-		AccessToken verified;
+		AccessToken checked;
 		try {
-			verified = this.verifier.verify(token);
+			checked = this.tokens.check(token);
 		}
 		catch (InvalidTokenException ex) {
 			logger.debug("Refused access token: {}", ex.getMessage());
-			throw ProblemException.unauthorized("The access token is invalid or expired.");
+			throw ProblemException.unauthorized("The access token is invalid, expired or revoked.");
 		}
-		if (this.denyList.isDenied(verified) || !this.devices.isActive(verified.userId(), verified.deviceId())) {
+		if (!this.devices.isActive(checked.userId(), checked.deviceId())) {
 			throw ProblemException.unauthorized("This device was signed out.");
 		}
-		return new Caller(verified.userId(), verified.deviceId());
+		return new Caller(checked.userId(), checked.deviceId());
 	}
 
-	private static Optional<String> bearerToken(String header) {
+	/**
+	 * The token of an {@code Authorization: Bearer} header.
+	 * @param header the header value, possibly {@code null}
+	 * @return the token, or empty when the header is missing or of another scheme
+	 */
+	public static Optional<String> bearerToken(String header) {
 		if (header == null || header.length() <= SCHEME.length()
 				|| !header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
 			return Optional.empty();
 		}
-		return Optional.of(header.substring(SCHEME.length()).trim());
+		String token = header.substring(SCHEME.length()).trim();
+		return token.isEmpty() ? Optional.empty() : Optional.of(token);
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.clipsync.auth.web;
+package dev.clipsync.common.web;
 
 import java.util.UUID;
 
