@@ -34,8 +34,8 @@ class WebConfiguration implements WebMvcConfigurer {
 
 	WebConfiguration(SigningKeys keys, AuthProperties properties, Clock clock, DeviceDenyList denyList,
 			ActiveDevices devices) {
-		// Our own tokens are checked with the same code every other service uses, against our
-		// own keys instead of a fetched JWK Set, and against our own device records too.
+		// The same check every service runs, but against our own keys (no JWKS fetch) and
+		// our own device records.
 		AccessTokenVerifier verifier = new AccessTokenVerifier(keys, properties.tokens().issuer(), clock,
 				Duration.ofSeconds(30));
 		this.bearerAuthentication = new BearerAuthentication(new TokenCheck(verifier, denyList), devices);
