@@ -8,7 +8,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * kind.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-@JsonSubTypes({ @JsonSubTypes.Type(value = SignOut.class, name = SignOut.TYPE) })
-public sealed interface UserChannelMessage permits SignOut {
+@JsonSubTypes({ @JsonSubTypes.Type(value = SignOut.class, name = SignOut.TYPE),
+		@JsonSubTypes.Type(value = ClipPublished.class, name = ClipPublished.TYPE) })
+public sealed interface UserChannelMessage permits SignOut, ClipPublished {
 
 }

@@ -1,0 +1,25 @@
+package dev.clipsync.common.wire;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A clip was stored (committed) and every other connection of the user should get it. The
+ * {@code session} is the pushing connection, which gets an ack instead.
+ *
+ * @param seq the clip's per-user sequence number
+ * @param id the client's idempotency key
+ * @param from the pushing device
+ * @param session the pushing connection
+ * @param mime the clip's media type
+ * @param data the content, as pushed
+ * @param encoding {@code utf8} or {@code base64}
+ * @param encrypted whether {@code data} is ciphertext
+ * @param createdAt when it was stored
+ */
+public record ClipPublished(long seq, UUID id, UUID from, UUID session, String mime, String data, String encoding,
+		boolean encrypted, Instant createdAt) implements UserChannelMessage {
+
+	static final String TYPE = "clip";
+
+}

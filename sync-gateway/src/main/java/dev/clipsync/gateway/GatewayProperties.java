@@ -1,0 +1,76 @@
+package dev.clipsync.gateway;
+
+import java.net.URI;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Every setting of sync-gateway, with its default. docs/configuration.md lists them.
+ *
+ * @param redis names in the shared Redis
+ * @param tokens how access tokens are verified
+ * @param clips clip size and retention
+ * @param connections per-connection and per-user limits
+ * @param drain how the gateway leaves on shutdown
+ * @param maxRequestBody the largest REST request body accepted
+ */
+@ConfigurationProperties("clipsync")
+public record GatewayProperties(@DefaultValue Redis redis, @DefaultValue Tokens tokens, @DefaultValue Clips clips,
+		@DefaultValue Connections connections, @DefaultValue Drain drain,
+		@DefaultValue("2MB") DataSize maxRequestBody) {
+
+	/**
+	 * @param keyPrefix first segment of every Redis key and channel, shared by all
+	 * services
+	 */
+	public record Redis(@DefaultValue("cs") String keyPrefix) {
+	}
+
+	/**
+	 * @param issuer the {@code iss} access tokens must carry
+	 * @param jwksUri where auth-service publishes its keys
+	 * @param clockSkew tolerance for {@code exp}, {@code nbf} and {@code iat}
+	 */
+	public record Tokens(@DefaultValue("clipsync") String issuer,
+			@DefaultValue("http://127.0.0.1:8081/.well-known/jwks.json") URI jwksUri,
+			@DefaultValue("30s") Duration clockSkew) {
+	}
+
+	/**
+	 * @param maxSize the largest clip, counted in decoded bytes
+	 * @param keepPerUser how many of a user's newest clips are kept
+	 * @param maxAge clips older than this are deleted
+	 */
+	public record Clips(@DefaultValue("1MB") DataSize maxSize, @DefaultValue("200") int keepPerUser,
+			@DefaultValue("30d") Duration maxAge) {
+	}
+
+	/**
+	 * @param pushesPerSecond sustained pushes allowed per connection
+	 * @param pushBurst pushes allowed at once above the sustained rate
+	 * @param perUser open connections allowed per user on one gateway
+	 * @param heartbeat how often the server pings each connection
+	 * @param idleTimeout a connection silent this long is closed
+	 * @param sendBufferLimit bytes queued for a slow connection before it is closed
+	 * @param gapWait how long a clip that skipped ahead waits for the missing ones before
+	 * they are read from the database
+	 * @param maxInvalidMessages invalid messages tolerated on one connection before it is
+	 * closed
+	 */
+	public record Connections(@DefaultValue("20") int pushesPerSecond, @DefaultValue("50") int pushBurst,
+			@DefaultValue("20") int perUser, @DefaultValue("25s") Duration heartbeat,
+			@DefaultValue("60s") Duration idleTimeout, @DefaultValue("8MB") DataSize sendBufferLimit,
+			@DefaultValue("200ms") Duration gapWait, @DefaultValue("10") int maxInvalidMessages,
+			@DefaultValue("2s") Duration syncGrace) {
+	}
+
+	/**
+	 * @param window closes of the open connections are spread over this window
+	 */
+	public record Drain(@DefaultValue("10s") Duration window) {
+	}
+
+}

@@ -1,0 +1,138 @@
+package dev.clipsync.gateway.clips;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.clipsync.gateway.GatewayProperties;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Each user's clips in PostgreSQL. A push commits before it is acked or published; the
+ * database hands out the per-user seq (see {@code push_clip} in the migration).
+ */
+@Repository
+public class ClipStore {
+
+	private final JdbcClient jdbc;
+
+	private final int keepPerUser;
+
+	ClipStore(JdbcClient jdbc, GatewayProperties properties) {
+		this.jdbc = jdbc;
+		this.keepPerUser = properties.clips().keepPerUser();
+	}
+
+	/**
+	 * Store a push, or find the earlier one with the same client id.
+	 * @param userId the user
+	 * @param deviceId the pushing device
+	 * @param sessionId the pushing connection
+	 * @param draft the checked clip
+	 * @return the stored clip and whether it was stored before
+	 */
+	public Stored push(UUID userId, UUID deviceId, UUID sessionId, ClipDraft draft) {
+		return this.jdbc.sql("select out_seq, out_created_at, out_duplicate from push_clip(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			.params(userId, draft.id(), deviceId, sessionId, draft.mime(), draft.encoding(), draft.encrypted(),
+					draft.data(), this.keepPerUser)
+			.query((rs,
+					row) -> new Stored(
+							new Clip(rs.getLong(1), draft.id(), deviceId, sessionId, draft.mime(), draft.data(),
+									draft.encoding(), draft.encrypted(), rs.getTimestamp(2).toInstant()),
+							rs.getBoolean(3)))
+			.single();
+	}
+
+	/**
+	 * The user's clips after a seq, oldest first.
+	 * @param userId the user
+	 * @param afterSeq only clips with a greater seq
+	 * @param limit at most this many
+	 * @return the clips
+	 */
+	public List<Clip> after(UUID userId, long afterSeq, int limit) {
+		return this.jdbc.sql("""
+				select seq, client_id, from_device, from_session, mime, data, encoding, encrypted, created_at
+				from clips where user_id = ? and seq > ? order by seq limit ?""")
+			.params(userId, afterSeq, limit)
+			.query(ClipStore::clip)
+			.list();
+	}
+
+	public Optional<Clip> latest(UUID userId) {
+		return this.jdbc.sql("""
+				select seq, client_id, from_device, from_session, mime, data, encoding, encrypted, created_at
+				from clips where user_id = ? order by seq desc limit 1""")
+			.param(userId)
+			.query(ClipStore::clip)
+			.optional();
+	}
+
+	/**
+	 * The last seq handed out for the user: clips up to it exist or were deleted.
+	 * @param userId the user
+	 * @return the seq, 0 when the user never pushed
+	 */
+	public long latestSeq(UUID userId) {
+		return this.jdbc.sql("select last_seq from user_clip_seq where user_id = ?")
+			.param(userId)
+			.query(Long.class)
+			.optional()
+			.orElse(0L);
+	}
+
+	public boolean delete(UUID userId, long seq) {
+		return this.jdbc.sql("delete from clips where user_id = ? and seq = ?").params(userId, seq).update() > 0;
+	}
+
+	public void clear(UUID userId) {
+		this.jdbc.sql("delete from clips where user_id = ?").param(userId).update();
+	}
+
+	/**
+	 * Forget everything about a user, as when the account is deleted.
+	 * @param userId the user
+	 */
+	public void forget(UUID userId) {
+		clear(userId);
+		this.jdbc.sql("delete from user_clip_seq where user_id = ?").param(userId).update();
+	}
+
+	/**
+	 * Delete clips created before the cut-off, a batch at a time so no gateway holds long
+	 * locks; safe with every gateway running it at once.
+	 * @param cutoff the cut-off time
+	 * @param batch at most this many rows
+	 * @return how many were deleted
+	 */
+	int deleteOlderThan(Instant cutoff, int batch) {
+		return this.jdbc.sql("""
+				delete from clips where ctid in (
+				  select ctid from clips where created_at < ? limit ? for update skip locked)""")
+			.params(Timestamp.from(cutoff), batch)
+			.update();
+	}
+
+	private static Clip clip(ResultSet rs, int row) throws SQLException {
+		return new Clip(rs.getLong("seq"), rs.getObject("client_id", UUID.class),
+				rs.getObject("from_device", UUID.class), rs.getObject("from_session", UUID.class), rs.getString("mime"),
+				rs.getString("data"), rs.getString("encoding"), rs.getBoolean("encrypted"),
+				rs.getTimestamp("created_at").toInstant());
+	}
+
+	/**
+	 * The outcome of a push.
+	 *
+	 * @param clip the stored clip; for a duplicate, the seq and time are the original's
+	 * @param duplicate whether the client id had been pushed before
+	 */
+	public record Stored(Clip clip, boolean duplicate) {
+	}
+
+}

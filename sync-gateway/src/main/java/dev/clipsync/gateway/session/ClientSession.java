@@ -1,0 +1,416 @@
+package dev.clipsync.gateway.session;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+
+import dev.clipsync.gateway.clips.Clip;
+import dev.clipsync.gateway.clips.ClipStore;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.micrometer.core.instrument.Counter;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PingMessage;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+
+/**
+ * One device connection and the order in which it receives clips.
+ * <p>
+ * Every device must see its user's clips in ascending seq, but two clips pushed through
+ * two gateways can be published in the other order than they were committed. So the
+ * session remembers the last seq it passed ({@code lastSeq}) and holds a clip that skips
+ * ahead; when the missing ones do not arrive within {@code gapWait} they are read from
+ * the database, where they must be, since a later seq is committed only after an earlier
+ * one. The session's own pushes count as passed without being sent back. All of this runs
+ * on the session's {@link SerialExecutor}, so no locks are needed and a slow database
+ * read for one session never holds up another.
+ */
+final class ClientSession {
+
+	private static final Logger logger = LoggerFactory.getLogger(ClientSession.class);
+
+	private static final int PAGE = 200;
+
+	/** A seq this session pushed itself: passed without being sent. */
+	private static final Clip OWN = new Clip(0, new UUID(0, 0), new UUID(0, 0), new UUID(0, 0), "", "", "", false,
+			Instant.EPOCH);
+
+	private final WebSocketSession socket;
+
+	private final UUID userId;
+
+	private final UUID deviceId;
+
+	private final UUID sessionId = UUID.randomUUID();
+
+	private final SerialExecutor work;
+
+	private final Deliveries deliveries;
+
+	private volatile Instant tokenExpiresAt;
+
+	private volatile Instant lastPingAt;
+
+	private volatile boolean closing;
+
+	private @Nullable Bucket pushRate;
+
+	private int invalidMessages;
+
+	private volatile boolean liveRequested;
+
+	// Touched only on the serial executor:
+
+	private long lastSeq = -1;
+
+	/**
+	 * Whether live clips flow. A reconnecting client sends {@code sync} right after the
+	 * welcome; holding live clips until then (or until it does anything else, or a grace
+	 * period passes) keeps the replay and the live clips in one ascending order.
+	 */
+	private boolean live;
+
+	private final NavigableMap<Long, Clip> waiting = new TreeMap<>();
+
+	private @Nullable ScheduledFuture<?> gapTimer;
+
+	ClientSession(WebSocketSession socket, UUID userId, UUID deviceId, Instant tokenExpiresAt, Executor executor,
+			Deliveries deliveries, Clock clock) {
+		this.socket = socket;
+		this.userId = userId;
+		this.deviceId = deviceId;
+		this.tokenExpiresAt = tokenExpiresAt;
+		this.work = new SerialExecutor(executor);
+		this.deliveries = deliveries;
+		this.lastPingAt = clock.instant();
+	}
+
+	UUID userId() {
+		return this.userId;
+	}
+
+	UUID deviceId() {
+		return this.deviceId;
+	}
+
+	UUID sessionId() {
+		return this.sessionId;
+	}
+
+	WebSocketSession socket() {
+		return this.socket;
+	}
+
+	/**
+	 * Start counting from the user's current last seq and greet the client. Queued before
+	 * the session is registered for live clips, so it runs before any of them.
+	 * @param welcome builds the welcome once the latest seq is known
+	 */
+	void open(LongFunction<Object> welcome, Duration syncGrace) {
+		this.deliveries.timers().schedule(() -> enqueue(this::goLive), syncGrace.toMillis(), TimeUnit.MILLISECONDS);
+		this.work.submit(() -> {
+			try {
+				this.lastSeq = this.deliveries.store().latestSeq(this.userId);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Storage unavailable when opening session {}: {}", this.sessionId, ex.toString());
+				close(CloseStatus.SERVICE_RESTARTED.withReason("storage unavailable; reconnect"));
+				return;
+			}
+			send(welcome.apply(this.lastSeq));
+		});
+	}
+
+	/** The client sent something other than a first {@code sync}: start live delivery. */
+	void clientActive() {
+		if (!this.liveRequested) {
+			this.liveRequested = true;
+			enqueue(this::goLive);
+		}
+	}
+
+	private void goLive() {
+		if (!this.live) {
+			this.live = true;
+			deliverInOrder();
+		}
+	}
+
+	/** A clip published on the user's channel (any gateway). */
+	void onLive(Clip clip) {
+		enqueue(() -> {
+			if (clip.seq() > this.lastSeq) {
+				this.waiting.put(clip.seq(), clip.session().equals(this.sessionId) ? OWN : clip);
+				deliverInOrder();
+			}
+		});
+	}
+
+	/** This session's own push was stored with this seq. */
+	void onOwnPush(long seq) {
+		enqueue(() -> {
+			if (seq > this.lastSeq) {
+				this.waiting.put(seq, OWN);
+				deliverInOrder();
+			}
+		});
+	}
+
+	/**
+	 * Send every clip after {@code after}, then {@code synced}; live clips that arrive
+	 * meanwhile wait in the queue and follow without gap or duplicate.
+	 * @param after the last seq the client holds
+	 */
+	void replay(long after) {
+		this.liveRequested = true;
+		enqueue(() -> {
+			this.live = true;
+			try {
+				readFromStore(after, Long.MAX_VALUE);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Replay for session {} failed: {}", this.sessionId, ex.toString());
+				send(new ServerMessages.Error("unavailable", "storage unavailable; send sync again", null));
+				return;
+			}
+			this.waiting.headMap(this.lastSeq, true).clear();
+			deliverInOrder();
+			send(new ServerMessages.Synced(this.lastSeq));
+		});
+	}
+
+	/** Redis was away: read whatever may have been missed since the last seq passed. */
+	void resync() {
+		enqueue(() -> {
+			if (this.lastSeq < 0) {
+				return;
+			}
+			try {
+				readFromStore(this.lastSeq, Long.MAX_VALUE);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Re-sync of session {} failed, retrying: {}", this.sessionId, ex.toString());
+				this.deliveries.timers().schedule(this::resync, 1, TimeUnit.SECONDS);
+				return;
+			}
+			this.waiting.headMap(this.lastSeq, true).clear();
+			deliverInOrder();
+		});
+	}
+
+	private void deliverInOrder() {
+		if (!this.live) {
+			return;
+		}
+		while (!this.waiting.isEmpty() && this.waiting.firstKey() == this.lastSeq + 1) {
+			var next = this.waiting.pollFirstEntry();
+			if (next.getValue() != OWN) {
+				sendClip(next.getValue(), true);
+			}
+			this.lastSeq = next.getKey();
+		}
+		if (this.waiting.isEmpty()) {
+			cancelGapTimer();
+		}
+		else if (this.gapTimer == null) {
+			this.gapTimer = this.deliveries.timers()
+				.schedule(() -> enqueue(this::fillGap), this.deliveries.gapWait().toMillis(), TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private void fillGap() {
+		this.gapTimer = null;
+		if (this.waiting.isEmpty() || this.closing) {
+			return;
+		}
+		long firstWaiting = this.waiting.firstKey();
+		this.deliveries.gapFills().increment();
+		try {
+			readFromStore(this.lastSeq, firstWaiting);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Reading a gap for session {} failed, retrying: {}", this.sessionId, ex.toString());
+			this.gapTimer = this.deliveries.timers().schedule(() -> enqueue(this::fillGap), 1, TimeUnit.SECONDS);
+			return;
+		}
+		// Whatever is still missing below the first waiting clip was deleted.
+		this.lastSeq = Math.max(this.lastSeq, firstWaiting - 1);
+		deliverInOrder();
+	}
+
+	/**
+	 * Send stored clips with after < seq < before, oldest first, skipping this session's
+	 * own, moving {@code lastSeq} up as they go (so a failure half-way loses nothing and
+	 * repeats nothing).
+	 */
+	private void readFromStore(long after, long before) {
+		long last = after;
+		while (!this.closing) {
+			List<Clip> page = this.deliveries.store().after(this.userId, last, PAGE);
+			for (Clip clip : page) {
+				if (clip.seq() >= before) {
+					return;
+				}
+				if (!clip.session().equals(this.sessionId)) {
+					sendClip(clip, false);
+				}
+				last = clip.seq();
+				this.lastSeq = Math.max(this.lastSeq, last);
+			}
+			if (page.size() < PAGE) {
+				return;
+			}
+		}
+	}
+
+	private void sendClip(Clip clip, boolean live) {
+		if (send(ServerMessages.ClipMessage.of(clip))) {
+			this.deliveries.delivered(clip, live);
+		}
+	}
+
+	/**
+	 * Queue work for this session; a session whose queue keeps growing cannot keep up and
+	 * is closed (it resumes by seq when it reconnects).
+	 */
+	private void enqueue(Runnable task) {
+		if (this.closing) {
+			return;
+		}
+		if (this.work.submit(task) > this.deliveries.maxQueuedTasks()) {
+			this.deliveries.slowConsumerCloses().increment();
+			close(CloseStatus.SERVICE_OVERLOAD.withReason("too slow; reconnect and sync"));
+		}
+	}
+
+	boolean send(Object message) {
+		if (this.closing || !this.socket.isOpen()) {
+			return false;
+		}
+		try {
+			this.socket.sendMessage(new TextMessage(this.deliveries.json().writeValueAsString(message)));
+			return true;
+		}
+		catch (IOException | RuntimeException ex) {
+			// The decorator closes a connection whose send buffer overflowed.
+			logger.debug("Send to session {} failed: {}", this.sessionId, ex.toString());
+			return false;
+		}
+	}
+
+	void ping(Instant now) {
+		this.lastPingAt = now;
+		try {
+			this.socket.sendMessage(new PingMessage());
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Ping to session {} failed: {}", this.sessionId, ex.toString());
+		}
+	}
+
+	Instant lastPingAt() {
+		return this.lastPingAt;
+	}
+
+	Instant tokenExpiresAt() {
+		return this.tokenExpiresAt;
+	}
+
+	void tokenSwapped(Instant expiresAt) {
+		this.tokenExpiresAt = expiresAt;
+	}
+
+	/**
+	 * Take one push from the rate budget.
+	 * @return whether the push may proceed
+	 */
+	boolean tryPush(int perSecond, int burst) {
+		if (this.pushRate == null) {
+			// Made on first push: idle connections pay nothing for it.
+			this.pushRate = Bucket.builder()
+				.addLimit(Bandwidth.builder().capacity(burst).refillGreedy(perSecond, Duration.ofSeconds(1)).build())
+				.build();
+		}
+		return this.pushRate.tryConsume(1);
+	}
+
+	/**
+	 * Count an invalid message.
+	 * @return how many this connection sent so far
+	 */
+	int invalidMessage() {
+		return ++this.invalidMessages;
+	}
+
+	void close(CloseStatus status) {
+		if (this.closing) {
+			return;
+		}
+		this.closing = true;
+		try {
+			this.socket.close(status);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Close of session {} failed: {}", this.sessionId, ex.toString());
+		}
+	}
+
+	void closed() {
+		this.closing = true;
+		cancelGapTimerQuietly();
+	}
+
+	private void cancelGapTimer() {
+		if (this.gapTimer != null) {
+			this.gapTimer.cancel(false);
+			this.gapTimer = null;
+		}
+	}
+
+	private void cancelGapTimerQuietly() {
+		ScheduledFuture<?> timer = this.gapTimer;
+		if (timer != null) {
+			timer.cancel(false);
+		}
+	}
+
+	/**
+	 * What sessions share: the store, timers, settings and metrics.
+	 */
+	interface Deliveries {
+
+		ClipStore store();
+
+		JsonMapper json();
+
+		ScheduledExecutorService timers();
+
+		Duration gapWait();
+
+		int maxQueuedTasks();
+
+		Counter gapFills();
+
+		Counter slowConsumerCloses();
+
+		void delivered(Clip clip, boolean live);
+
+	}
+
+}

@@ -1,0 +1,245 @@
+package dev.clipsync.gateway.session;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.clipsync.common.wire.ClipPublished;
+import dev.clipsync.common.wire.SignOut;
+import dev.clipsync.common.wire.UserChannelMessage;
+import dev.clipsync.gateway.GatewayProperties;
+import dev.clipsync.gateway.clips.Clip;
+import dev.clipsync.gateway.clips.ClipStore;
+import dev.clipsync.gateway.fanout.UserChannels;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.web.socket.CloseStatus;
+
+/**
+ * The sync sessions open on this gateway, by user. It subscribes a user's channel when
+ * the user's first session here opens and unsubscribes when the last one closes, and
+ * hands what arrives on the channel to the sessions: clips to deliver, sign-outs to act
+ * on.
+ */
+public class LocalSessions implements UserChannels.Listener, ClientSession.Deliveries {
+
+	/** Close code for a device that was signed out (revoked, password changed, ...). */
+	static final int SIGNED_OUT = 4403;
+
+	/** Close code for a user over the per-user connection limit. */
+	static final int TOO_MANY_CONNECTIONS = 4429;
+
+	/** Close code for an access token that expired without a swap, or went bad. */
+	static final int TOKEN_EXPIRED = 4401;
+
+	private final ConcurrentHashMap<UUID, Set<ClientSession>> byUser = new ConcurrentHashMap<>();
+
+	private final ClipStore store;
+
+	private final JsonMapper json;
+
+	private final Clock clock;
+
+	private final GatewayProperties.Connections limits;
+
+	private final ScheduledExecutorService timers = Executors
+		.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("session-timers").daemon().factory());
+
+	private final ExecutorService sessionWork = Executors.newVirtualThreadPerTaskExecutor();
+
+	private final Counter gapFills;
+
+	private final Counter slowConsumerCloses;
+
+	private final Counter deliveries;
+
+	private final Timer deliveryLatency;
+
+	private UserChannels channels;
+
+	public LocalSessions(ClipStore store, JsonMapper json, Clock clock, GatewayProperties properties,
+			MeterRegistry meters) {
+		this.store = store;
+		this.json = json;
+		this.clock = clock;
+		this.limits = properties.connections();
+		this.gapFills = meters.counter("clipsync.gateway.gap.fills");
+		this.slowConsumerCloses = meters.counter("clipsync.gateway.slow.consumer.closes");
+		this.deliveries = meters.counter("clipsync.gateway.deliveries");
+		this.deliveryLatency = Timer.builder("clipsync.gateway.delivery.latency")
+			.description("from a clip's commit to its live delivery to another device")
+			.publishPercentileHistogram()
+			.register(meters);
+		meters.gauge("clipsync.gateway.connections", this.byUser,
+				(map) -> map.values().stream().mapToInt(Set::size).sum());
+		this.timers.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+	}
+
+	public void useChannels(UserChannels channels) {
+		this.channels = channels;
+	}
+
+	/**
+	 * Add a session, unless the user is at the connection limit here.
+	 * @return whether it was added
+	 */
+	boolean add(ClientSession session) {
+		boolean[] added = { false };
+		boolean[] first = { false };
+		this.byUser.compute(session.userId(), (user, sessions) -> {
+			Set<ClientSession> current = (sessions != null) ? sessions : ConcurrentHashMap.newKeySet();
+			if (current.size() >= this.limits.perUser()) {
+				return sessions;
+			}
+			first[0] = current.isEmpty();
+			added[0] = current.add(session);
+			return current;
+		});
+		if (first[0]) {
+			this.channels.subscribe(session.userId());
+		}
+		return added[0];
+	}
+
+	void remove(ClientSession session) {
+		session.closed();
+		boolean[] last = { false };
+		this.byUser.computeIfPresent(session.userId(), (user, sessions) -> {
+			sessions.remove(session);
+			last[0] = sessions.isEmpty();
+			return sessions.isEmpty() ? null : sessions;
+		});
+		if (last[0]) {
+			this.channels.unsubscribe(session.userId());
+		}
+	}
+
+	Collection<ClientSession> all() {
+		return this.byUser.values().stream().flatMap(Set::stream).toList();
+	}
+
+	int count() {
+		return this.byUser.values().stream().mapToInt(Set::size).sum();
+	}
+
+	/**
+	 * Deliver a clip stored on this gateway to the user's sessions here at once, without
+	 * the round trip through Redis; the copy that comes back on the channel is then a
+	 * duplicate and dropped.
+	 */
+	void localDelivery(UUID userId, Clip clip) {
+		for (ClientSession session : sessionsOf(userId)) {
+			session.onLive(clip);
+		}
+	}
+
+	@Override
+	public void onMessage(UUID userId, UserChannelMessage message) {
+		switch (message) {
+			case ClipPublished clip -> {
+				Clip stored = new Clip(clip.seq(), clip.id(), clip.from(), clip.session(), clip.mime(), clip.data(),
+						clip.encoding(), clip.encrypted(), clip.createdAt());
+				for (ClientSession session : sessionsOf(userId)) {
+					session.onLive(stored);
+				}
+			}
+			case SignOut signOut -> {
+				for (ClientSession session : sessionsOf(userId)) {
+					if (signOut.deviceIds().contains(session.deviceId())) {
+						session.close(new CloseStatus(SIGNED_OUT, signOut.reason().name().toLowerCase()));
+					}
+				}
+			}
+		}
+	}
+
+	@Override
+	public void resync() {
+		all().forEach(ClientSession::resync);
+	}
+
+	private Collection<ClientSession> sessionsOf(UUID userId) {
+		Set<ClientSession> sessions = this.byUser.get(userId);
+		return (sessions != null) ? sessions : List.of();
+	}
+
+	/** Once a second: heartbeats due, and tokens that expired without a swap. */
+	private void tick() {
+		Instant now = this.clock.instant();
+		Duration heartbeat = this.limits.heartbeat();
+		for (ClientSession session : all()) {
+			if (!session.tokenExpiresAt().isAfter(now)) {
+				this.sessionWork.execute(() -> session.close(new CloseStatus(TOKEN_EXPIRED, "token expired")));
+			}
+			else if (!session.lastPingAt().plus(heartbeat).isAfter(now)) {
+				this.sessionWork.execute(() -> session.ping(now));
+			}
+		}
+	}
+
+	Executor sessionExecutor() {
+		return this.sessionWork;
+	}
+
+	@Override
+	public ClipStore store() {
+		return this.store;
+	}
+
+	@Override
+	public JsonMapper json() {
+		return this.json;
+	}
+
+	@Override
+	public ScheduledExecutorService timers() {
+		return this.timers;
+	}
+
+	@Override
+	public Duration gapWait() {
+		return this.limits.gapWait();
+	}
+
+	@Override
+	public int maxQueuedTasks() {
+		return 10_000;
+	}
+
+	@Override
+	public Counter gapFills() {
+		return this.gapFills;
+	}
+
+	@Override
+	public Counter slowConsumerCloses() {
+		return this.slowConsumerCloses;
+	}
+
+	@Override
+	public void delivered(Clip clip, boolean live) {
+		this.deliveries.increment();
+		if (live) {
+			this.deliveryLatency.record(Duration.between(clip.createdAt(), this.clock.instant()));
+		}
+	}
+
+	public void shutdown() {
+		this.timers.shutdownNow();
+		this.sessionWork.shutdown();
+	}
+
+}

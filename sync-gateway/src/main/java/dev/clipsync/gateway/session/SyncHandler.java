@@ -1,0 +1,191 @@
+package dev.clipsync.gateway.session;
+
+import java.time.Clock;
+import java.util.UUID;
+
+import dev.clipsync.common.token.AccessToken;
+import dev.clipsync.common.token.InvalidTokenException;
+import dev.clipsync.common.token.TokenCheck;
+import dev.clipsync.gateway.GatewayProperties;
+import dev.clipsync.gateway.clips.ClipDraft;
+import dev.clipsync.gateway.clips.ClipStore;
+import dev.clipsync.gateway.fanout.ClipPublisher;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.AbstractWebSocketHandler;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+
+/**
+ * The sync protocol on one WebSocket: welcome, push and ack, sync and synced, ping and
+ * pong, in-band token swap, errors. Messages of one connection are handled one at a time,
+ * in the order sent, so a connection's pushes are stored in its order.
+ */
+public class SyncHandler extends AbstractWebSocketHandler {
+
+	private static final Logger logger = LoggerFactory.getLogger(SyncHandler.class);
+
+	private static final String SESSION = "clipsync.session";
+
+	private final LocalSessions sessions;
+
+	private final ClipStore store;
+
+	private final ClipPublisher publisher;
+
+	private final TokenCheck tokens;
+
+	private final JsonMapper json;
+
+	private final Clock clock;
+
+	private final GatewayProperties properties;
+
+	private final Counter pushes;
+
+	private final Counter duplicates;
+
+	private final Counter refusedPushes;
+
+	public SyncHandler(LocalSessions sessions, ClipStore store, ClipPublisher publisher, TokenCheck tokens,
+			JsonMapper json, Clock clock, GatewayProperties properties, MeterRegistry meters) {
+		this.sessions = sessions;
+		this.store = store;
+		this.publisher = publisher;
+		this.tokens = tokens;
+		this.json = json;
+		this.clock = clock;
+		this.properties = properties;
+		this.pushes = meters.counter("clipsync.gateway.pushes");
+		this.duplicates = meters.counter("clipsync.gateway.pushes.duplicate");
+		this.refusedPushes = meters.counter("clipsync.gateway.pushes.refused");
+	}
+
+	@Override
+	public void afterConnectionEstablished(WebSocketSession socket) {
+		AccessToken token = (AccessToken) socket.getAttributes().get(HandshakeAuthentication.TOKEN);
+		GatewayProperties.Connections limits = this.properties.connections();
+		WebSocketSession concurrent = new ConcurrentWebSocketSessionDecorator(socket, 10_000,
+				(int) limits.sendBufferLimit().toBytes(),
+				ConcurrentWebSocketSessionDecorator.OverflowStrategy.TERMINATE);
+		ClientSession session = new ClientSession(concurrent, token.userId(), token.deviceId(), token.expiresAt(),
+				this.sessions.sessionExecutor(), this.sessions, this.clock);
+		session.open(
+				(latestSeq) -> new ServerMessages.Welcome(token.userId(), token.deviceId(), session.sessionId(),
+						latestSeq, limits.heartbeat().toSeconds(), this.properties.clips().maxSize().toBytes()),
+				limits.syncGrace());
+		if (!this.sessions.add(session)) {
+			session.close(new CloseStatus(LocalSessions.TOO_MANY_CONNECTIONS, "too many connections"));
+			return;
+		}
+		socket.getAttributes().put(SESSION, session);
+	}
+
+	@Override
+	protected void handleTextMessage(WebSocketSession socket, TextMessage text) {
+		ClientSession session = (ClientSession) socket.getAttributes().get(SESSION);
+		if (session == null) {
+			return;
+		}
+		ClientMessage message = ClientMessage.parse(this.json, text.getPayload());
+		if (!(message instanceof ClientMessage.Sync)) {
+			session.clientActive();
+		}
+		switch (message) {
+			case ClientMessage.Push push -> push(session, push.draft());
+			case ClientMessage.Sync sync -> session.replay(sync.after());
+			case ClientMessage.Ping ping -> session.send(ServerMessages.Pong.INSTANCE);
+			case ClientMessage.Auth auth -> swapToken(session, auth.token());
+			case ClientMessage.Invalid invalid -> invalid(session, invalid.message(), invalid.id());
+		}
+	}
+
+	private void push(ClientSession session, ClipDraft draft) {
+		GatewayProperties.Connections limits = this.properties.connections();
+		if (!session.tryPush(limits.pushesPerSecond(), limits.pushBurst())) {
+			this.refusedPushes.increment();
+			session.send(new ServerMessages.Error("rate_limited",
+					"more than " + limits.pushesPerSecond() + " pushes per second; retry with the same id",
+					draft.id()));
+			return;
+		}
+		ClipDraft.Refusal refusal = draft.check(this.properties.clips().maxSize().toBytes());
+		if (refusal != null) {
+			this.refusedPushes.increment();
+			session.send(new ServerMessages.Error(refusal.code(), refusal.message(), draft.id()));
+			return;
+		}
+		ClipStore.Stored stored;
+		try {
+			stored = this.store.push(session.userId(), session.deviceId(), session.sessionId(), draft);
+		}
+		catch (DataAccessException ex) {
+			logger.warn("Push not stored: {}", ex.toString());
+			session.send(
+					new ServerMessages.Error("unavailable", "storage unavailable; retry with the same id", draft.id()));
+			return;
+		}
+		long seq = stored.clip().seq();
+		session.onOwnPush(seq);
+		session.send(new ServerMessages.Ack(draft.id(), seq, stored.duplicate()));
+		if (stored.duplicate()) {
+			this.duplicates.increment();
+			return;
+		}
+		this.pushes.increment();
+		this.sessions.localDelivery(session.userId(), stored.clip());
+		this.publisher.publish(session.userId(), stored.clip());
+	}
+
+	private void swapToken(ClientSession session, String token) {
+		try {
+			AccessToken swapped = this.tokens.check(token);
+			if (!swapped.userId().equals(session.userId()) || !swapped.deviceId().equals(session.deviceId())) {
+				session.send(new ServerMessages.Error("unauthorized", "the token is for another device", null));
+				return;
+			}
+			session.tokenSwapped(swapped.expiresAt());
+			session.send(new ServerMessages.Authed(swapped.expiresAt()));
+		}
+		catch (InvalidTokenException ex) {
+			session.send(new ServerMessages.Error("unauthorized", "the token is invalid, expired or revoked", null));
+		}
+	}
+
+	private void invalid(ClientSession session, String message, UUID id) {
+		session.send(new ServerMessages.Error("invalid_message", message, id));
+		if (session.invalidMessage() >= this.properties.connections().maxInvalidMessages()) {
+			session.close(CloseStatus.POLICY_VIOLATION.withReason("too many invalid messages"));
+		}
+	}
+
+	@Override
+	protected void handleBinaryMessage(WebSocketSession socket, BinaryMessage message) {
+		ClientSession session = (ClientSession) socket.getAttributes().get(SESSION);
+		if (session != null) {
+			session.close(CloseStatus.NOT_ACCEPTABLE.withReason("text frames only"));
+		}
+	}
+
+	@Override
+	public void handleTransportError(WebSocketSession socket, Throwable exception) {
+		logger.debug("Transport error on {}: {}", socket.getId(), exception.toString());
+	}
+
+	@Override
+	public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
+		ClientSession session = (ClientSession) socket.getAttributes().remove(SESSION);
+		if (session != null) {
+			this.sessions.remove(session);
+		}
+	}
+
+}

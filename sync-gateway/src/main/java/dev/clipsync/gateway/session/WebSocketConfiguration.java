@@ -1,0 +1,107 @@
+package dev.clipsync.gateway.session;
+
+import java.time.Clock;
+
+import dev.clipsync.common.token.TokenCheck;
+import dev.clipsync.gateway.GatewayProperties;
+import dev.clipsync.gateway.clips.ClipStore;
+import dev.clipsync.gateway.drain.DrainOnShutdown;
+import dev.clipsync.gateway.fanout.ClipPublisher;
+import dev.clipsync.gateway.fanout.UserChannels;
+import dev.clipsync.common.redis.RedisNames;
+import dev.clipsync.common.wire.UserChannelCodec;
+import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.jetty.JettyRequestUpgradeStrategy;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
+
+/**
+ * The sync endpoint {@code /v1/sync} on Jetty, with its message size and idle limits.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSocket
+class WebSocketConfiguration implements WebSocketConfigurer {
+
+	private static final String SUBPROTOCOL = "clipsync.v1";
+
+	private final SyncHandler handler;
+
+	private final TokenCheck tokens;
+
+	private final DrainOnShutdown drain;
+
+	private final GatewayProperties properties;
+
+	WebSocketConfiguration(SyncHandler handler, TokenCheck tokens, DrainOnShutdown drain,
+			GatewayProperties properties) {
+		this.handler = handler;
+		this.tokens = tokens;
+		this.drain = drain;
+		this.properties = properties;
+	}
+
+	@Override
+	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+		JettyRequestUpgradeStrategy jetty = new JettyRequestUpgradeStrategy();
+		long maxClip = this.properties.clips().maxSize().toBytes();
+		jetty.addWebSocketConfigurer((socket) -> {
+			// Room for a maximal clip in base64 plus its JSON envelope; Jetty grows its
+			// buffer as a message arrives, so idle connections do not pay for this.
+			socket.setMaxTextMessageSize(maxClip * 4 / 3 + 64 * 1024);
+			socket.setMaxBinaryMessageSize(1024);
+			socket.setIdleTimeout(this.properties.connections().idleTimeout());
+		});
+		DefaultHandshakeHandler handshake = new DefaultHandshakeHandler(jetty);
+		handshake.setSupportedProtocols(SUBPROTOCOL);
+		registry.addHandler(this.handler, "/v1/sync")
+			.setHandshakeHandler(handshake)
+			.addInterceptors(new HandshakeAuthentication(this.tokens, this.drain::isAccepting))
+			.setAllowedOriginPatterns("*");
+	}
+
+	@Bean
+	static LocalSessions localSessions(ClipStore store, JsonMapper json, Clock clock, GatewayProperties properties,
+			MeterRegistry meters, DrainOnShutdown drain) {
+		LocalSessions sessions = new LocalSessions(store, json, clock, properties, meters);
+		drain.drains(() -> sessions.all().stream().map(ClientSession::socket).toList());
+		return sessions;
+	}
+
+	@Bean
+	static HealthIndicator userChannelsHealthIndicator(UserChannels channels) {
+		// Without its pub/sub connection a gateway cannot deliver live clips: not ready.
+		return () -> channels.isConnected() ? Health.up().build()
+				: Health.down().withDetail("redis", "pub/sub connection lost").build();
+	}
+
+	@Bean
+	static UserChannels userChannels(DataRedisProperties redis, RedisNames names, UserChannelCodec codec,
+			LocalSessions sessions, MeterRegistry meters) {
+		UserChannels channels = new UserChannels(redisUrl(redis), names, codec, sessions, meters);
+		sessions.useChannels(channels);
+		return channels;
+	}
+
+	@Bean
+	static SyncHandler syncHandler(LocalSessions sessions, ClipStore store, ClipPublisher publisher, TokenCheck tokens,
+			JsonMapper json, Clock clock, GatewayProperties properties, MeterRegistry meters) {
+		return new SyncHandler(sessions, store, publisher, tokens, json, clock, properties, meters);
+	}
+
+	private static String redisUrl(DataRedisProperties redis) {
+		if (redis.getUrl() != null) {
+			return redis.getUrl();
+		}
+		return "redis://" + redis.getHost() + ":" + redis.getPort() + "/" + redis.getDatabase();
+	}
+
+}
