@@ -63,6 +63,13 @@ public final class SyncClient implements AutoCloseable {
 		return client;
 	}
 
+	/**
+	 * Connect without waiting for anything: for connections the server closes at once.
+	 */
+	public static SyncClient connectRaw(URI uri, String token) {
+		return new SyncClient(uri, Map.of("Authorization", "Bearer " + token), List.of("clipsync.v1"));
+	}
+
 	/** Connect the way browsers do: the token in an offered subprotocol. */
 	public static SyncClient connectWithSubprotocol(URI uri, String token) {
 		SyncClient client = new SyncClient(uri, Map.of(), List.of("clipsync.v1", "bearer." + token));

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import jakarta.validation.ConstraintViolationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -71,6 +72,19 @@ public class ProblemDetailsAdvice {
 				.map((error) -> fieldError(result.getMethodParameter().getParameterName(), error.getDefaultMessage())))
 			.toList();
 		return validationFailed(errors);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> invalidArguments(ConstraintViolationException ex) {
+		List<Map<String, String>> errors = ex.getConstraintViolations()
+			.stream()
+			.map((violation) -> fieldError(lastNode(violation.getPropertyPath().toString()), violation.getMessage()))
+			.toList();
+		return validationFailed(errors);
+	}
+
+	private static String lastNode(String path) {
+		return path.substring(path.lastIndexOf('.') + 1);
 	}
 
 	@ExceptionHandler

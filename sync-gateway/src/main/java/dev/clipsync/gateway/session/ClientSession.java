@@ -218,6 +218,8 @@ final class ClientSession {
 		if (!this.live) {
 			return;
 		}
+		// Clips heard before the session knew its starting seq, or already replayed.
+		this.waiting.headMap(this.lastSeq, true).clear();
 		while (!this.waiting.isEmpty() && this.waiting.firstKey() == this.lastSeq + 1) {
 			var next = this.waiting.pollFirstEntry();
 			if (next.getValue() != OWN) {
@@ -352,10 +354,14 @@ final class ClientSession {
 
 	/**
 	 * Count an invalid message.
-	 * @return how many this connection sent so far
+	 * @return how many this connection sent in a row
 	 */
 	int invalidMessage() {
 		return ++this.invalidMessages;
+	}
+
+	void validMessage() {
+		this.invalidMessages = 0;
 	}
 
 	void close(CloseStatus status) {

@@ -78,14 +78,16 @@ public class SyncHandler extends AbstractWebSocketHandler {
 				ConcurrentWebSocketSessionDecorator.OverflowStrategy.TERMINATE);
 		ClientSession session = new ClientSession(concurrent, token.userId(), token.deviceId(), token.expiresAt(),
 				this.sessions.sessionExecutor(), this.sessions, this.clock);
-		session.open(
-				(latestSeq) -> new ServerMessages.Welcome(token.userId(), token.deviceId(), session.sessionId(),
-						latestSeq, limits.heartbeat().toSeconds(), this.properties.clips().maxSize().toBytes()),
-				limits.syncGrace());
+		// Subscribed to the user's channel before the latest seq is read and the welcome
+		// sent: a clip committed after that read is then surely heard on the channel.
 		if (!this.sessions.add(session)) {
 			session.close(new CloseStatus(LocalSessions.TOO_MANY_CONNECTIONS, "too many connections"));
 			return;
 		}
+		session.open(
+				(latestSeq) -> new ServerMessages.Welcome(token.userId(), token.deviceId(), session.sessionId(),
+						latestSeq, limits.heartbeat().toSeconds(), this.properties.clips().maxSize().toBytes()),
+				limits.syncGrace());
 		socket.getAttributes().put(SESSION, session);
 	}
 
@@ -98,6 +100,9 @@ public class SyncHandler extends AbstractWebSocketHandler {
 		ClientMessage message = ClientMessage.parse(this.json, text.getPayload());
 		if (!(message instanceof ClientMessage.Sync)) {
 			session.clientActive();
+		}
+		if (!(message instanceof ClientMessage.Invalid)) {
+			session.validMessage();
 		}
 		switch (message) {
 			case ClientMessage.Push push -> push(session, push.draft());

@@ -1,0 +1,101 @@
+package dev.clipsync.gateway.session;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.clipsync.common.redis.RedisNames;
+import dev.clipsync.common.testsupport.TestInfrastructure;
+import dev.clipsync.common.token.DeviceDenyList;
+import dev.clipsync.common.wire.SignOut;
+import dev.clipsync.common.wire.UserChannelCodec;
+import dev.clipsync.gateway.SyncClient;
+import dev.clipsync.gateway.TwoGateways;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HandshakeAndRevocationTest {
+
+	private final TwoGateways gateways = TwoGateways.get();
+
+	@Test
+	void aHandshakeWithoutAValidTokenGets401AndNoUpgrade() {
+		UUID user = UUID.randomUUID();
+		assertThat(status(Map.of())).isEqualTo(401);
+		assertThat(status(Map.of("Authorization", "Bearer garbage"))).isEqualTo(401);
+		assertThat(status(Map.of("Authorization", "Basic dXNlcjpwYXNz"))).isEqualTo(401);
+		String expired = this.gateways.tokens.token(user, UUID.randomUUID(), Instant.now().minusSeconds(3600),
+				Duration.ofMinutes(15));
+		assertThat(status(Map.of("Authorization", "Bearer " + expired))).isEqualTo(401);
+		assertThat(SyncClient.handshakeStatus(this.gateways.a.syncUri(), Map.of(), List.of("clipsync.v1", "bearer.x")))
+			.isEqualTo(401);
+		assertThat(status(Map.of("Authorization", "Bearer " + this.gateways.token(user)))).isEqualTo(101);
+	}
+
+	@Test
+	void browsersAuthenticateWithTheBearerSubprotocolAndGetClipsyncV1() {
+		UUID user = UUID.randomUUID();
+		try (SyncClient browser = SyncClient.connectWithSubprotocol(this.gateways.b.syncUri(),
+				this.gateways.token(user))) {
+			assertThat(browser.welcome().get("type").asString()).isEqualTo("welcome");
+			assertThat(browser.subprotocol()).isEqualTo("clipsync.v1");
+		}
+	}
+
+	@Test
+	void aSignedOutDeviceIsClosedWith4403AtOnceAndItsTokenRefusedAtTheNextHandshake() {
+		UUID user = UUID.randomUUID();
+		UUID revoked = UUID.randomUUID();
+		String token = this.gateways.tokens.token(user, revoked);
+		try (SyncClient onA = SyncClient.connect(this.gateways.a.syncUri(), token);
+				SyncClient onB = SyncClient.connect(this.gateways.b.syncUri(), token);
+				SyncClient sibling = SyncClient.connect(this.gateways.b.syncUri(), this.gateways.token(user))) {
+			// what auth-service does on DELETE /v1/devices/{id}
+			StringRedisTemplate redis = this.gateways.a.bean(StringRedisTemplate.class);
+			RedisNames names = new RedisNames(TestInfrastructure.redis().keyPrefix());
+			new DeviceDenyList(redis, names).deny(user, revoked, Instant.now(), Duration.ofMinutes(16));
+			long start = System.nanoTime();
+			redis.convertAndSend(names.userChannel(user), this.gateways.a.bean(UserChannelCodec.class)
+				.encode(new SignOut(SignOut.Reason.DEVICE_REVOKED, List.of(revoked), Instant.now())));
+			assertThat(onA.closeCode(Duration.ofSeconds(1))).isEqualTo(4403);
+			assertThat(onB.closeCode(Duration.ofSeconds(1))).isEqualTo(4403);
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+			// the sibling device stays connected
+			sibling.send(Map.of("type", "ping"));
+			assertThat(sibling.next("pong")).isNotNull();
+			assertThat(status(Map.of("Authorization", "Bearer " + token))).isEqualTo(401);
+		}
+	}
+
+	@Test
+	void aUserOverTheConnectionLimitIsClosedWith4429() {
+		UUID user = UUID.randomUUID();
+		List<SyncClient> clients = new java.util.ArrayList<>();
+		try {
+			for (int i = 0; i < 20; i++) {
+				clients.add(SyncClient.connect(this.gateways.a.syncUri(), this.gateways.token(user)));
+			}
+			try (SyncClient oneTooMany = SyncClient.connectRaw(this.gateways.a.syncUri(), this.gateways.token(user))) {
+				assertThat(oneTooMany.closeCode(Duration.ofSeconds(5))).isEqualTo(4429);
+			}
+			// another user is not affected
+			try (SyncClient other = SyncClient.connect(this.gateways.a.syncUri(),
+					this.gateways.token(UUID.randomUUID()))) {
+				assertThat(other.welcome()).isNotNull();
+			}
+		}
+		finally {
+			clients.forEach(SyncClient::close);
+		}
+	}
+
+	private int status(Map<String, String> headers) {
+		return SyncClient.handshakeStatus(this.gateways.a.syncUri(), headers, List.of("clipsync.v1"));
+	}
+
+}
