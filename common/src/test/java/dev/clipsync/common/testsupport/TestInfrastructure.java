@@ -215,7 +215,7 @@ public final class TestInfrastructure {
 		}
 	}
 
-	private static Path onPath(String executable) {
+	static Path onPath(String executable) {
 		String path = System.getenv("PATH");
 		if (path == null) {
 			return null;
