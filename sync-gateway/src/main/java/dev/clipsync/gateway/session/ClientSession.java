@@ -28,6 +28,7 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.SessionLimitExceededException;
 
 /**
  * One device connection and the order in which it receives clips.
@@ -309,8 +310,13 @@ final class ClientSession {
 			this.socket.sendMessage(new TextMessage(this.deliveries.json().writeValueAsString(message)));
 			return true;
 		}
+		catch (SessionLimitExceededException ex) {
+			// Its send buffer overflowed or a send took too long: it cannot keep up.
+			this.deliveries.slowConsumerCloses().increment();
+			close(CloseStatus.SERVICE_OVERLOAD.withReason("too slow; reconnect and sync"));
+			return false;
+		}
 		catch (IOException | RuntimeException ex) {
-			// The decorator closes a connection whose send buffer overflowed.
 			logger.debug("Send to session {} failed: {}", this.sessionId, ex.toString());
 			return false;
 		}
