@@ -1,5 +1,9 @@
 package dev.clipsync.gateway.fanout;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.clipsync.common.testsupport.PrivateRedis;
+import dev.clipsync.common.testsupport.TestInfrastructure;
 import dev.clipsync.common.testsupport.TestTokens;
 import dev.clipsync.gateway.ForkedGateway;
 import dev.clipsync.gateway.RunningGateway;
@@ -47,7 +52,10 @@ class FailureRecoveryTest {
 				});
 				sleep(800);
 				redis.stop();
-				sleep(1500);
+				sleep(1000);
+				// without its pub/sub connection a gateway says it is not ready
+				assertThat(readiness(a)).isEqualTo(503);
+				sleep(500);
 				redis.startAgain();
 				pushing.join();
 				assertThat(acked).hasSize(60);
@@ -132,6 +140,18 @@ class FailureRecoveryTest {
 			}
 			pusher.close();
 			receiver.close();
+		}
+	}
+
+	private static int readiness(RunningGateway gateway) {
+		try {
+			return HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/actuator/health/readiness")).build(),
+						HttpResponse.BodyHandlers.discarding())
+				.statusCode();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 
