@@ -76,8 +76,8 @@ class FailureRecoveryTest {
 	void aGatewayKilledMidStreamLosesNoAckedClip() throws Exception {
 		try (TestTokens tokens = new TestTokens();
 				RunningGateway survivor = RunningGateway.start(tokens, Map.of());
-				ForkedGateway doomed = ForkedGateway.start(RunningGateway.baseProperties(tokens,
-						dev.clipsync.common.testsupport.TestInfrastructure.redis().url()))) {
+				ForkedGateway doomed = ForkedGateway
+					.start(RunningGateway.baseProperties(tokens, TestInfrastructure.redis().url()))) {
 			UUID user = UUID.randomUUID();
 			UUID pusherDevice = UUID.randomUUID();
 			UUID receiverDevice = UUID.randomUUID();
