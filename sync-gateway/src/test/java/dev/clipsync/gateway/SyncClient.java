@@ -243,6 +243,18 @@ public final class SyncClient implements AutoCloseable {
 		this.socket.abort();
 	}
 
+	private volatile boolean paused;
+
+	/** Stop taking messages off the connection, as a device that cannot keep up would. */
+	public void pauseReading() {
+		this.paused = true;
+	}
+
+	public void resumeReading() {
+		this.paused = false;
+		this.socket.request(1);
+	}
+
 	private final class Listener implements WebSocket.Listener {
 
 		private final StringBuilder partial = new StringBuilder();
@@ -259,7 +271,9 @@ public final class SyncClient implements AutoCloseable {
 				SyncClient.this.received.add(json.readTree(this.partial.toString()));
 				this.partial.setLength(0);
 			}
-			webSocket.request(1);
+			if (!SyncClient.this.paused) {
+				webSocket.request(1);
+			}
 			return null;
 		}
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import dev.clipsync.gateway.GatewayProperties;
@@ -16,7 +17,6 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.WebSocketSession;
 
 /**
  * Leaves without a stampede. On shutdown (SIGTERM) the gateway reports itself not ready,
@@ -33,7 +33,7 @@ public class DrainOnShutdown implements SmartLifecycle {
 
 	private final Duration window;
 
-	private volatile Supplier<List<WebSocketSession>> openSockets = List::of;
+	private volatile Supplier<List<Consumer<CloseStatus>>> openConnections = List::of;
 
 	private volatile boolean accepting = true;
 
@@ -45,10 +45,10 @@ public class DrainOnShutdown implements SmartLifecycle {
 	}
 
 	/**
-	 * @param openSockets what to close when draining
+	 * @param openConnections how to close each open connection when draining
 	 */
-	public void drains(Supplier<List<WebSocketSession>> openSockets) {
-		this.openSockets = openSockets;
+	public void drains(Supplier<List<Consumer<CloseStatus>>> openConnections) {
+		this.openConnections = openConnections;
 	}
 
 	public boolean isAccepting() {
@@ -64,17 +64,12 @@ public class DrainOnShutdown implements SmartLifecycle {
 	public void stop() {
 		this.accepting = false;
 		AvailabilityChangeEvent.publish(this.events, this, ReadinessState.REFUSING_TRAFFIC);
-		List<WebSocketSession> sockets = new ArrayList<>(this.openSockets.get());
-		Collections.shuffle(sockets);
-		logger.info("Draining: closing {} connections over {}", sockets.size(), this.window);
-		long pauseNanos = sockets.isEmpty() ? 0 : this.window.toNanos() / sockets.size();
-		for (WebSocketSession socket : sockets) {
-			try {
-				socket.close(CloseStatus.SERVICE_RESTARTED.withReason("server restarting; reconnect elsewhere"));
-			}
-			catch (Exception ex) {
-				logger.debug("Close during drain failed: {}", ex.toString());
-			}
+		List<Consumer<CloseStatus>> connections = new ArrayList<>(this.openConnections.get());
+		Collections.shuffle(connections);
+		logger.info("Draining: closing {} connections over {}", connections.size(), this.window);
+		long pauseNanos = connections.isEmpty() ? 0 : this.window.toNanos() / connections.size();
+		for (Consumer<CloseStatus> connection : connections) {
+			connection.accept(CloseStatus.SERVICE_RESTARTED.withReason("server restarting; reconnect elsewhere"));
 			sleepNanos(pauseNanos);
 		}
 		this.running = false;

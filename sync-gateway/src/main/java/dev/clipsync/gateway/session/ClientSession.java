@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
 import dev.clipsync.gateway.clips.Clip;
@@ -76,6 +77,8 @@ final class ClientSession {
 
 	private volatile boolean liveRequested;
 
+	private final AtomicLong queuedBytes = new AtomicLong();
+
 	// Touched only on the serial executor:
 
 	private long lastSeq = -1;
@@ -114,10 +117,6 @@ final class ClientSession {
 		return this.sessionId;
 	}
 
-	WebSocketSession socket() {
-		return this.socket;
-	}
-
 	/**
 	 * Start counting from the user's current last seq and greet the client. Queued before
 	 * the session is registered for live clips, so it runs before any of them.
@@ -153,9 +152,20 @@ final class ClientSession {
 		}
 	}
 
-	/** A clip published on the user's channel (any gateway). */
+	/**
+	 * A clip published on the user's channel (any gateway). A session whose clips pile up
+	 * unsent past the send buffer limit (its device stopped reading, so a send is stuck)
+	 * is closed; it resumes by seq when it reconnects.
+	 */
 	void onLive(Clip clip) {
+		long size = clip.session().equals(this.sessionId) ? 0 : clip.data().length();
+		if (this.queuedBytes.getAndAdd(size) > this.deliveries.sendBufferLimit()) {
+			this.deliveries.slowConsumerCloses().increment();
+			close(CloseStatus.SERVICE_OVERLOAD.withReason("too slow; reconnect and sync"));
+			return;
+		}
 		enqueue(() -> {
+			this.queuedBytes.addAndGet(-size);
 			if (clip.seq() > this.lastSeq) {
 				this.waiting.put(clip.seq(), clip.session().equals(this.sessionId) ? OWN : clip);
 				deliverInOrder();
@@ -370,17 +380,23 @@ final class ClientSession {
 		this.invalidMessages = 0;
 	}
 
+	/**
+	 * Close the connection. Never on the caller's thread: closing writes a close frame,
+	 * which waits behind whatever a stuck connection has not sent yet.
+	 */
 	void close(CloseStatus status) {
 		if (this.closing) {
 			return;
 		}
 		this.closing = true;
-		try {
-			this.socket.close(status);
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.debug("Close of session {} failed: {}", this.sessionId, ex.toString());
-		}
+		Thread.ofVirtual().name("session-close").start(() -> {
+			try {
+				this.socket.close(status);
+			}
+			catch (IOException | RuntimeException ex) {
+				logger.debug("Close of session {} failed: {}", this.sessionId, ex.toString());
+			}
+		});
 	}
 
 	void closed() {
@@ -416,6 +432,8 @@ final class ClientSession {
 		Duration gapWait();
 
 		int maxQueuedTasks();
+
+		long sendBufferLimit();
 
 		Counter gapFills();
 

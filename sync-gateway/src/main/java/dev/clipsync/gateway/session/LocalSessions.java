@@ -220,6 +220,11 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 	}
 
 	@Override
+	public long sendBufferLimit() {
+		return this.limits.sendBufferLimit().toBytes();
+	}
+
+	@Override
 	public Counter gapFills() {
 		return this.gapFills;
 	}

@@ -1,6 +1,7 @@
 package dev.clipsync.gateway.session;
 
 import java.time.Clock;
+import java.util.function.Consumer;
 
 import dev.clipsync.common.token.TokenCheck;
 import dev.clipsync.gateway.GatewayProperties;
@@ -18,6 +19,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
@@ -72,7 +74,7 @@ class WebSocketConfiguration implements WebSocketConfigurer {
 	static LocalSessions localSessions(ClipStore store, JsonMapper json, Clock clock, GatewayProperties properties,
 			MeterRegistry meters, DrainOnShutdown drain) {
 		LocalSessions sessions = new LocalSessions(store, json, clock, properties, meters);
-		drain.drains(() -> sessions.all().stream().map(ClientSession::socket).toList());
+		drain.drains(() -> sessions.all().stream().<Consumer<CloseStatus>>map((session) -> session::close).toList());
 		return sessions;
 	}
 
