@@ -69,6 +69,8 @@ final class ClientSession {
 
 	private volatile Instant lastPingAt;
 
+	private volatile Instant lastHeardAt;
+
 	private volatile boolean closing;
 
 	private @Nullable Bucket pushRate;
@@ -103,6 +105,7 @@ final class ClientSession {
 		this.work = new SerialExecutor(executor);
 		this.deliveries = deliveries;
 		this.lastPingAt = clock.instant();
+		this.lastHeardAt = this.lastPingAt;
 	}
 
 	UUID userId() {
@@ -344,6 +347,15 @@ final class ClientSession {
 
 	Instant lastPingAt() {
 		return this.lastPingAt;
+	}
+
+	/** The client sent something (a message or a pong): it is alive. */
+	void heard(Instant now) {
+		this.lastHeardAt = now;
+	}
+
+	Instant lastHeardAt() {
+		return this.lastHeardAt;
 	}
 
 	Instant tokenExpiresAt() {

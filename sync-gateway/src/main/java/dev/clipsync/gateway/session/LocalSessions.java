@@ -42,6 +42,9 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 	/** Close code for a user over the per-user connection limit. */
 	static final int TOO_MANY_CONNECTIONS = 4429;
 
+	/** Close code for a connection silent past the idle timeout (going away). */
+	static final int IDLE = 1001;
+
 	/** Close code for an access token that expired without a swap, or went bad. */
 	static final int TOKEN_EXPIRED = 4401;
 
@@ -176,13 +179,19 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 		return (sessions != null) ? sessions : List.of();
 	}
 
-	/** Once a second: heartbeats due, and tokens that expired without a swap. */
+	/**
+	 * Once a second: heartbeats due, silent connections (a client that answers no ping is
+	 * gone, even if its socket still takes writes), tokens that expired without a swap.
+	 */
 	private void tick() {
 		Instant now = this.clock.instant();
 		Duration heartbeat = this.limits.heartbeat();
 		for (ClientSession session : all()) {
-			if (!session.tokenExpiresAt().isAfter(now)) {
-				this.sessionWork.execute(() -> session.close(new CloseStatus(TOKEN_EXPIRED, "token expired")));
+			if (!session.lastHeardAt().plus(this.limits.idleTimeout()).isAfter(now)) {
+				session.close(new CloseStatus(IDLE, "no message or pong within " + this.limits.idleTimeout()));
+			}
+			else if (!session.tokenExpiresAt().isAfter(now)) {
+				session.close(new CloseStatus(TOKEN_EXPIRED, "token expired"));
 			}
 			else if (!session.lastPingAt().plus(heartbeat).isAfter(now)) {
 				this.sessionWork.execute(() -> session.ping(now));

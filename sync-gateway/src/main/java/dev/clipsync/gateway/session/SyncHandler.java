@@ -19,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.dao.DataAccessException;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
@@ -97,6 +98,7 @@ public class SyncHandler extends AbstractWebSocketHandler {
 		if (session == null) {
 			return;
 		}
+		session.heard(this.clock.instant());
 		ClientMessage message = ClientMessage.parse(this.json, text.getPayload());
 		if (!(message instanceof ClientMessage.Sync)) {
 			session.clientActive();
@@ -169,6 +171,14 @@ public class SyncHandler extends AbstractWebSocketHandler {
 		session.send(new ServerMessages.Error("invalid_message", message, id));
 		if (session.invalidMessage() >= this.properties.connections().maxInvalidMessages()) {
 			session.close(CloseStatus.POLICY_VIOLATION.withReason("too many invalid messages"));
+		}
+	}
+
+	@Override
+	protected void handlePongMessage(WebSocketSession socket, PongMessage message) {
+		ClientSession session = (ClientSession) socket.getAttributes().get(SESSION);
+		if (session != null) {
+			session.heard(this.clock.instant());
 		}
 	}
 

@@ -60,7 +60,9 @@ class WebSocketConfiguration implements WebSocketConfigurer {
 			// buffer as a message arrives, so idle connections do not pay for this.
 			socket.setMaxTextMessageSize(maxClip * 4 / 3 + 64 * 1024);
 			socket.setMaxBinaryMessageSize(1024);
-			socket.setIdleTimeout(this.properties.connections().idleTimeout());
+			// A backstop: the heartbeat check in LocalSessions closes silent clients
+			// first.
+			socket.setIdleTimeout(this.properties.connections().idleTimeout().plusSeconds(30));
 		});
 		DefaultHandshakeHandler handshake = new DefaultHandshakeHandler(jetty);
 		handshake.setSupportedProtocols(SUBPROTOCOL);
