@@ -1,7 +1,6 @@
 package dev.clipsync.gateway;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+
+import dev.clipsync.common.testsupport.TestInfrastructure;
 
 /**
  * A sync-gateway in a process of its own, so a test can kill it without a word (SIGKILL),
@@ -27,7 +28,7 @@ public final class ForkedGateway implements AutoCloseable {
 	}
 
 	public static ForkedGateway start(Map<String, Object> properties) {
-		int port = freePort();
+		int port = TestInfrastructure.freePort();
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		command.add("-Xmx256m");
@@ -105,15 +106,6 @@ public final class ForkedGateway implements AutoCloseable {
 		}
 		kill();
 		throw new IllegalStateException("forked gateway not ready within " + timeout);
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

@@ -1,6 +1,11 @@
 package dev.clipsync.gateway;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -74,6 +79,26 @@ public final class RunningGateway implements AutoCloseable {
 
 	public String baseUrl() {
 		return "http://127.0.0.1:" + this.port;
+	}
+
+	/**
+	 * The status of the readiness probe.
+	 * @return 200 when ready, 503 when not
+	 */
+	public int readiness() {
+		try {
+			return HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness")).build(),
+						HttpResponse.BodyHandlers.discarding())
+				.statusCode();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	public <T> T bean(Class<T> type) {

@@ -2,7 +2,6 @@ package dev.clipsync.common.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -27,7 +26,8 @@ public final class PrivatePostgres implements AutoCloseable {
 
 	public static PrivatePostgres start() {
 		try {
-			PrivatePostgres postgres = new PrivatePostgres(freePort(), Files.createTempDirectory("clipsync-pg"));
+			PrivatePostgres postgres = new PrivatePostgres(TestInfrastructure.freePort(),
+					Files.createTempDirectory("clipsync-pg"));
 			postgres.startAgain();
 			return postgres;
 		}
@@ -68,15 +68,6 @@ public final class PrivatePostgres implements AutoCloseable {
 	@Override
 	public void close() {
 		stop();
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

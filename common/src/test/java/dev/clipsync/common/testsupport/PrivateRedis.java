@@ -1,7 +1,6 @@
 package dev.clipsync.common.testsupport;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +26,7 @@ public final class PrivateRedis implements AutoCloseable {
 	}
 
 	public static PrivateRedis start() {
-		PrivateRedis redis = new PrivateRedis(freePort());
+		PrivateRedis redis = new PrivateRedis(TestInfrastructure.freePort());
 		redis.startAgain();
 		return redis;
 	}
@@ -102,15 +101,6 @@ public final class PrivateRedis implements AutoCloseable {
 			}
 		}
 		throw new IllegalStateException("Redis did not listen on port " + this.port);
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

@@ -229,7 +229,11 @@ public final class TestInfrastructure {
 		return null;
 	}
 
-	private static int freePort() {
+	/**
+	 * A port nothing listens on right now.
+	 * @return the port
+	 */
+	public static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
 		}

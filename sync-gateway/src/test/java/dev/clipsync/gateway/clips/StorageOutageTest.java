@@ -1,9 +1,5 @@
 package dev.clipsync.gateway.clips;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -43,29 +39,17 @@ class StorageOutageTest {
 				assertThat(refused.get("type").asString()).isEqualTo("error");
 				assertThat(refused.get("code").asString()).isEqualTo("unavailable");
 				assertThat(refused.get("id").asString()).isEqualTo(id.toString());
-				assertThat(readiness(gateway)).isEqualTo(503);
+				assertThat(gateway.readiness()).isEqualTo(503);
 				assertThat(receiver.drain(Duration.ofMillis(300))).isEmpty();
 
 				postgres.startAgain();
-				Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> readiness(gateway) == 200);
+				Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> gateway.readiness() == 200);
 				pusher.push(id, "during");
 				JsonNode ack = pusher.next("ack");
 				assertThat(ack.get("seq").asLong()).isEqualTo(2);
 				assertThat(ack.get("duplicate").asBoolean()).isFalse();
 				assertThat(receiver.next("clip").get("seq").asLong()).isEqualTo(2);
 			}
-		}
-	}
-
-	private static int readiness(RunningGateway gateway) {
-		try {
-			return HttpClient.newHttpClient()
-				.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/actuator/health/readiness")).build(),
-						HttpResponse.BodyHandlers.discarding())
-				.statusCode();
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
 		}
 	}
 

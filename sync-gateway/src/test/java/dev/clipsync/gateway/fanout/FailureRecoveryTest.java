@@ -1,9 +1,5 @@
 package dev.clipsync.gateway.fanout;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -54,7 +50,7 @@ class FailureRecoveryTest {
 				redis.stop();
 				sleep(1000);
 				// without its pub/sub connection a gateway says it is not ready
-				assertThat(readiness(a)).isEqualTo(503);
+				assertThat(a.readiness()).isEqualTo(503);
 				sleep(500);
 				redis.startAgain();
 				pushing.join();
@@ -140,18 +136,6 @@ class FailureRecoveryTest {
 			}
 			pusher.close();
 			receiver.close();
-		}
-	}
-
-	private static int readiness(RunningGateway gateway) {
-		try {
-			return HttpClient.newHttpClient()
-				.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/actuator/health/readiness")).build(),
-						HttpResponse.BodyHandlers.discarding())
-				.statusCode();
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
 		}
 	}
 
