@@ -57,11 +57,11 @@ public class Device {
 		return this.userId;
 	}
 
-	String name() {
+	public String name() {
 		return this.name;
 	}
 
-	String platform() {
+	public String platform() {
 		return this.platform;
 	}
 

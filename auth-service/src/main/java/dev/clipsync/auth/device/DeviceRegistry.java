@@ -92,6 +92,7 @@ public class DeviceRegistry implements ActiveDevices {
 		device.ifPresent((d) -> {
 			d.revoke(this.clock.instant());
 			this.signOut.signOut(userId, List.of(deviceId), SignOut.Reason.DEVICE_REVOKED);
+			this.signOut.announceDeviceRevoked(userId, deviceId);
 		});
 		return device.isPresent();
 	}

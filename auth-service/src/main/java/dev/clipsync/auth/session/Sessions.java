@@ -104,7 +104,7 @@ class Sessions {
 		}
 		loginOutcome("ok");
 		logger.info("User {} logged in on device {}", account.id(), device.id());
-		return tokenPair(account.id(), device.id());
+		return tokenPair(device);
 	}
 
 	TokenPair refresh(String refreshToken) {
@@ -117,7 +117,7 @@ class Sessions {
 				}
 				this.devices.seen(device.get());
 				refreshOutcome("ok");
-				yield tokenPair(device.get().userId(), deviceId);
+				yield tokenPair(device.get());
 			}
 			case RefreshTokens.Exchange.Invalid() -> invalidRefresh();
 			case RefreshTokens.Exchange.Reused(UUID deviceId) -> {
@@ -140,10 +140,10 @@ class Sessions {
 		logger.info("User {} logged out device {}", caller.userId(), caller.deviceId());
 	}
 
-	private TokenPair tokenPair(UUID userId, UUID deviceId) {
-		return new TokenPair(this.accessTokens.issue(userId, deviceId), "Bearer",
-				this.accessTokens.lifetime().toSeconds(), this.refreshTokens.issue(deviceId),
-				this.refreshTokens.lifetime().toSeconds(), userId, deviceId);
+	private TokenPair tokenPair(Device device) {
+		return new TokenPair(this.accessTokens.issue(device.userId(), device.id(), device.name(), device.platform()),
+				"Bearer", this.accessTokens.lifetime().toSeconds(), this.refreshTokens.issue(device.id()),
+				this.refreshTokens.lifetime().toSeconds(), device.userId(), device.id());
 	}
 
 	private TokenPair invalidRefresh() {

@@ -93,11 +93,22 @@ public class DeviceSignOut {
 	 * @param userId the deleted user
 	 */
 	public void announceAccountDeleted(UUID userId) {
-		this.redis.opsForStream()
-			.add(StreamRecords
-				.string(Map.of("type", "account_deleted", "userId", userId.toString(), "at",
-						this.clock.instant().toString()))
-				.withStreamKey(this.names.accountEvents()));
+		announce(Map.of("type", "account_deleted", "userId", userId.toString(), "at", this.clock.instant().toString()));
+	}
+
+	/**
+	 * Announce that a device is revoked for good, on the same durable stream, so services
+	 * that list devices (presence) drop it.
+	 * @param userId the owner
+	 * @param deviceId the revoked device
+	 */
+	public void announceDeviceRevoked(UUID userId, UUID deviceId) {
+		announce(Map.of("type", "device_revoked", "userId", userId.toString(), "deviceId", deviceId.toString(), "at",
+				this.clock.instant().toString()));
+	}
+
+	private void announce(Map<String, String> event) {
+		this.redis.opsForStream().add(StreamRecords.string(event).withStreamKey(this.names.accountEvents()));
 		this.redis.opsForStream().trim(this.names.accountEvents(), ACCOUNT_EVENTS_KEPT, true);
 	}
 

@@ -44,9 +44,12 @@ public class AccessTokenIssuer {
 	 * A new access token for one device of a user.
 	 * @param userId the user
 	 * @param deviceId the device
+	 * @param deviceName what the user calls the device, carried so other services can
+	 * show it
+	 * @param devicePlatform what the device runs
 	 * @return the compact JWS
 	 */
-	public String issue(UUID userId, UUID deviceId) {
+	public String issue(UUID userId, UUID deviceId, String deviceName, String devicePlatform) {
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
 		// iat has whole seconds, and a deny entry refuses every token issued up to its
 		// second,
@@ -63,6 +66,8 @@ public class AccessTokenIssuer {
 			.issuer(this.issuer)
 			.subject(userId.toString())
 			.claim(AccessToken.DEVICE_CLAIM, deviceId.toString())
+			.claim(AccessToken.DEVICE_NAME_CLAIM, deviceName)
+			.claim(AccessToken.DEVICE_PLATFORM_CLAIM, devicePlatform)
 			.issuedAt(Date.from(now))
 			.expiration(Date.from(now.plus(this.lifetime)))
 			.id(UUID.randomUUID().toString())

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,6 +29,9 @@ class DevicesTest {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	StringRedisTemplate redis;
 
 	AuthApi api;
 
@@ -80,6 +86,13 @@ class DevicesTest {
 			assertThat(Instant.parse(signOut.get("at").asString())).isNotNull();
 		}
 		assertThat(this.api.get("/v1/devices", phone.accessToken()).status()).isEqualTo(401);
+		// services that list devices learn of it durably
+		assertThat(this.redis.opsForStream()
+			.range(new RedisNames(TestInfrastructure.redis().keyPrefix()).accountEvents(), Range.unbounded()))
+			.anySatisfy((event) -> {
+				assertThat(event.getValue()).containsEntry("type", "device_revoked");
+				assertThat(event.getValue()).containsEntry("deviceId", phone.deviceId().toString());
+			});
 		Response refresh = this.api.post("/v1/auth/refresh", Map.of("refreshToken", phone.refreshToken()));
 		assertThat(refresh.status()).isEqualTo(401);
 		assertThat(refresh.code()).isEqualTo("invalid_token");

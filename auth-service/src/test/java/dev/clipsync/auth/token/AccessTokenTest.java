@@ -81,6 +81,8 @@ class AccessTokenTest {
 		assertThat(claims.get("iss").asString()).isEqualTo("clipsync");
 		assertThat(claims.get("sub").asString()).isEqualTo(session.userId().toString());
 		assertThat(claims.get("did").asString()).isEqualTo(session.deviceId().toString());
+		assertThat(token.deviceName()).isEqualTo("Laptop");
+		assertThat(token.devicePlatform()).isEqualTo("linux");
 	}
 
 	@Test

@@ -37,6 +37,63 @@ public record RedisNames(String prefix) {
 	}
 
 	/**
+	 * The stream of connect and disconnect events that gateways append and
+	 * presence-service reads through a consumer group.
+	 * @return the stream key
+	 */
+	public String presenceEvents() {
+		return this.prefix + ":presence-events";
+	}
+
+	/**
+	 * The set of ids of gateways that have reported themselves.
+	 * @return the set key
+	 */
+	public String gateways() {
+		return this.prefix + ":gateways";
+	}
+
+	/**
+	 * A gateway's liveness key: it refreshes it with a TTL while it runs; when it is
+	 * gone, presence-service treats the gateway's connections as closed.
+	 * @param gatewayId the gateway
+	 * @return the key
+	 */
+	public String gatewayAlive(String gatewayId) {
+		return this.prefix + ":gw:{" + gatewayId + "}:alive";
+	}
+
+	/**
+	 * A gateway's live connections: a hash from connection (session) id to the
+	 * connection's user, device and device description.
+	 * @param gatewayId the gateway
+	 * @return the key
+	 */
+	public String gatewayConnections(String gatewayId) {
+		return this.prefix + ":gw:{" + gatewayId + "}:conns";
+	}
+
+	/**
+	 * A user's devices as presence knows them: device id to name, platform and last-seen.
+	 * @param userId the user
+	 * @return the hash key
+	 */
+	public String presenceDevices(UUID userId) {
+		return this.prefix + ":presence:{" + userId + "}:devices";
+	}
+
+	/**
+	 * The open connections of one device of a user; the device is online while it has
+	 * one.
+	 * @param userId the user
+	 * @param deviceId the device
+	 * @return the set key
+	 */
+	public String presenceConnections(UUID userId, UUID deviceId) {
+		return this.prefix + ":presence:{" + userId + "}:conns:" + deviceId;
+	}
+
+	/**
 	 * The stream of account life-cycle events (account deleted) that services with their
 	 * own per-user data consume through a consumer group, so none is lost while they are
 	 * down.

@@ -3,6 +3,8 @@ package dev.clipsync.common.token;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The verified content of an access token: who the caller is and which of their devices
  * is calling.
@@ -12,11 +14,20 @@ import java.util.UUID;
  * @param tokenId the {@code jti} claim
  * @param issuedAt the {@code iat} claim
  * @param expiresAt the {@code exp} claim
+ * @param deviceName the {@code dname} claim: what the user calls the device
+ * @param devicePlatform the {@code dplat} claim: what the device runs
  */
-public record AccessToken(UUID userId, UUID deviceId, String tokenId, Instant issuedAt, Instant expiresAt) {
+public record AccessToken(UUID userId, UUID deviceId, String tokenId, Instant issuedAt, Instant expiresAt,
+		@Nullable String deviceName, @Nullable String devicePlatform) {
 
 	/** Claim that carries the device id. */
 	public static final String DEVICE_CLAIM = "did";
+
+	/** Claim that carries the device's name, so services need not ask auth-service. */
+	public static final String DEVICE_NAME_CLAIM = "dname";
+
+	/** Claim that carries the device's platform. */
+	public static final String DEVICE_PLATFORM_CLAIM = "dplat";
 
 	/** The only signature algorithm ClipSync issues and accepts. */
 	public static final String ALGORITHM = "EdDSA";

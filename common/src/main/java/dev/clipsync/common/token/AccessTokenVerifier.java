@@ -14,6 +14,7 @@ import io.jsonwebtoken.JwtException;
 import io.jsonwebtoken.JwtParser;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.LocatorAdapter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Verifies a ClipSync access token: an EdDSA-signed JWT with a known {@code kid}, the
@@ -65,7 +66,14 @@ public final class AccessTokenVerifier {
 		}
 		return new AccessToken(uuid(claims.getSubject(), "sub"),
 				uuid(claims.get(AccessToken.DEVICE_CLAIM, String.class), AccessToken.DEVICE_CLAIM),
-				required(claims.getId(), "jti"), issuedAt.toInstant(), expiresAt.toInstant());
+				required(claims.getId(), "jti"), issuedAt.toInstant(), expiresAt.toInstant(),
+				optionalText(claims, AccessToken.DEVICE_NAME_CLAIM),
+				optionalText(claims, AccessToken.DEVICE_PLATFORM_CLAIM));
+	}
+
+	private static @Nullable String optionalText(Claims claims, String claim) {
+		Object value = claims.get(claim);
+		return (value instanceof String text) ? text : null;
 	}
 
 	private static <T> T required(T value, String claim) {

@@ -9,7 +9,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({ @JsonSubTypes.Type(value = SignOut.class, name = SignOut.TYPE),
-		@JsonSubTypes.Type(value = ClipPublished.class, name = ClipPublished.TYPE) })
-public sealed interface UserChannelMessage permits SignOut, ClipPublished {
+		@JsonSubTypes.Type(value = ClipPublished.class, name = ClipPublished.TYPE),
+		@JsonSubTypes.Type(value = PresenceChanged.class, name = PresenceChanged.TYPE) })
+public sealed interface UserChannelMessage permits SignOut, ClipPublished, PresenceChanged {
 
 }

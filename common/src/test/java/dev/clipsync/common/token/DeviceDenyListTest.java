@@ -67,7 +67,7 @@ class DeviceDenyListTest {
 	}
 
 	private static AccessToken token(UUID user, UUID device, Instant issuedAt) {
-		return new AccessToken(user, device, "jti", issuedAt, issuedAt.plus(Duration.ofMinutes(15)));
+		return new AccessToken(user, device, "jti", issuedAt, issuedAt.plus(Duration.ofMinutes(15)), null, null);
 	}
 
 }
