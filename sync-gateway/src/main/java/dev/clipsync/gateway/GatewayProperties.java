@@ -15,11 +15,12 @@ import org.springframework.util.unit.DataSize;
  * @param clips clip size and retention
  * @param connections per-connection and per-user limits
  * @param drain how the gateway leaves on shutdown
+ * @param presence what the gateway reports to presence-service
  * @param maxRequestBody the largest REST request body accepted
  */
 @ConfigurationProperties("clipsync")
 public record GatewayProperties(@DefaultValue Redis redis, @DefaultValue Tokens tokens, @DefaultValue Clips clips,
-		@DefaultValue Connections connections, @DefaultValue Drain drain,
+		@DefaultValue Connections connections, @DefaultValue Drain drain, @DefaultValue Presence presence,
 		@DefaultValue("2MB") DataSize maxRequestBody) {
 
 	/**
@@ -65,6 +66,14 @@ public record GatewayProperties(@DefaultValue Redis redis, @DefaultValue Tokens 
 			@DefaultValue("60s") Duration idleTimeout, @DefaultValue("8MB") DataSize sendBufferLimit,
 			@DefaultValue("200ms") Duration gapWait, @DefaultValue("10") int maxInvalidMessages,
 			@DefaultValue("2s") Duration syncGrace) {
+	}
+
+	/**
+	 * @param gatewayTtl the gateway's liveness key lives this long unless refreshed (it
+	 * is refreshed three times as often); when it expires, presence-service sweeps the
+	 * gateway's connections
+	 */
+	public record Presence(@DefaultValue("30s") Duration gatewayTtl) {
 	}
 
 	/**

@@ -60,6 +60,7 @@ public final class SyncClient implements AutoCloseable {
 			throw new IllegalStateException("expected welcome, got " + welcome);
 		}
 		client.welcome = welcome;
+		client.presence = client.next("presence");
 		return client;
 	}
 
@@ -74,6 +75,7 @@ public final class SyncClient implements AutoCloseable {
 	public static SyncClient connectWithSubprotocol(URI uri, String token) {
 		SyncClient client = new SyncClient(uri, Map.of(), List.of("clipsync.v1", "bearer." + token));
 		client.welcome = client.next();
+		client.presence = client.next("presence");
 		return client;
 	}
 
@@ -95,6 +97,13 @@ public final class SyncClient implements AutoCloseable {
 	}
 
 	private JsonNode welcome;
+
+	private JsonNode presence;
+
+	/** The presence list the gateway sent right after the welcome. */
+	public JsonNode presence() {
+		return this.presence;
+	}
 
 	public JsonNode welcome() {
 		return this.welcome;

@@ -11,6 +11,7 @@ import java.util.Date;
 import java.util.UUID;
 
 import com.sun.net.httpserver.HttpServer;
+import io.jsonwebtoken.JwtBuilder;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Jwks;
 import io.jsonwebtoken.security.PublicJwk;
@@ -62,7 +63,21 @@ public final class TestTokens implements AutoCloseable {
 		return token(userId, deviceId, Instant.now(), Duration.ofMinutes(15));
 	}
 
+	/**
+	 * A valid 15-minute token that names the device, as auth-service's tokens do.
+	 */
+	public String token(UUID userId, UUID deviceId, String deviceName, String devicePlatform) {
+		return builder(userId, deviceId, Instant.now(), Duration.ofMinutes(15)).claim("dname", deviceName)
+			.claim("dplat", devicePlatform)
+			.signWith(this.key.getPrivate(), Jwts.SIG.EdDSA)
+			.compact();
+	}
+
 	public String token(UUID userId, UUID deviceId, Instant issuedAt, Duration lifetime) {
+		return builder(userId, deviceId, issuedAt, lifetime).signWith(this.key.getPrivate(), Jwts.SIG.EdDSA).compact();
+	}
+
+	private JwtBuilder builder(UUID userId, UUID deviceId, Instant issuedAt, Duration lifetime) {
 		return Jwts.builder()
 			.header()
 			.keyId(KEY_ID)
@@ -72,9 +87,7 @@ public final class TestTokens implements AutoCloseable {
 			.claim("did", deviceId.toString())
 			.id(UUID.randomUUID().toString())
 			.issuedAt(Date.from(issuedAt))
-			.expiration(Date.from(issuedAt.plus(lifetime)))
-			.signWith(this.key.getPrivate(), Jwts.SIG.EdDSA)
-			.compact();
+			.expiration(Date.from(issuedAt.plus(lifetime)));
 	}
 
 	@Override

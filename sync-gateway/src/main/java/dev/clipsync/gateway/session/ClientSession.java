@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 
 import dev.clipsync.gateway.clips.Clip;
 import dev.clipsync.gateway.clips.ClipStore;
@@ -125,7 +126,7 @@ final class ClientSession {
 	 * the session is registered for live clips, so it runs before any of them.
 	 * @param welcome builds the welcome once the latest seq is known
 	 */
-	void open(LongFunction<Object> welcome, Duration syncGrace) {
+	void open(LongFunction<Object> welcome, Supplier<Object> presence, Duration syncGrace) {
 		this.deliveries.timers().schedule(() -> enqueue(this::goLive), syncGrace.toMillis(), TimeUnit.MILLISECONDS);
 		this.work.submit(() -> {
 			try {
@@ -137,7 +138,21 @@ final class ClientSession {
 				return;
 			}
 			send(welcome.apply(this.lastSeq));
+			try {
+				send(presence.get());
+			}
+			catch (RuntimeException ex) {
+				// Presence is a courtesy: the next change brings the whole list anyway.
+				logger.debug("No presence for session {}: {}", this.sessionId, ex.toString());
+			}
 		});
+	}
+
+	/**
+	 * A presence change of the user's devices: passed on after anything queued before.
+	 */
+	void onPresence(Object presence) {
+		enqueue(() -> send(presence));
 	}
 
 	/** The client sent something other than a first {@code sync}: start live delivery. */

@@ -15,12 +15,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.clipsync.common.wire.ClipPublished;
+import dev.clipsync.common.wire.PresenceChanged;
 import dev.clipsync.common.wire.SignOut;
 import dev.clipsync.common.wire.UserChannelMessage;
 import dev.clipsync.gateway.GatewayProperties;
 import dev.clipsync.gateway.clips.Clip;
 import dev.clipsync.gateway.clips.ClipStore;
 import dev.clipsync.gateway.fanout.UserChannels;
+import dev.clipsync.gateway.presence.PresenceReporter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -52,6 +54,8 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 
 	private final ClipStore store;
 
+	private final PresenceReporter presence;
+
 	private final JsonMapper json;
 
 	private final Clock clock;
@@ -74,8 +78,9 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 	private UserChannels channels;
 
 	public LocalSessions(ClipStore store, JsonMapper json, Clock clock, GatewayProperties properties,
-			MeterRegistry meters) {
+			MeterRegistry meters, PresenceReporter presence) {
 		this.store = store;
+		this.presence = presence;
 		this.json = json;
 		this.clock = clock;
 		this.limits = properties.connections();
@@ -159,6 +164,12 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 					session.onLive(stored);
 				}
 			}
+			case PresenceChanged presence -> {
+				ServerMessages.Presence forClients = new ServerMessages.Presence(presence.devices());
+				for (ClientSession session : sessionsOf(userId)) {
+					session.onPresence(forClients);
+				}
+			}
 			case SignOut signOut -> {
 				for (ClientSession session : sessionsOf(userId)) {
 					if (signOut.deviceIds().contains(session.deviceId())) {
@@ -171,6 +182,7 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 
 	@Override
 	public void resync() {
+		this.presence.rewrite();
 		all().forEach(ClientSession::resync);
 	}
 

@@ -1,9 +1,11 @@
 package dev.clipsync.gateway.session;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.clipsync.common.wire.DevicePresence;
 import dev.clipsync.gateway.clips.Clip;
 import org.jspecify.annotations.Nullable;
 
@@ -47,6 +49,14 @@ final class ServerMessages {
 
 		Synced(long latestSeq) {
 			this("synced", latestSeq);
+		}
+
+	}
+
+	record Presence(String type, List<DevicePresence> devices) {
+
+		Presence(List<DevicePresence> devices) {
+			this("presence", devices);
 		}
 
 	}

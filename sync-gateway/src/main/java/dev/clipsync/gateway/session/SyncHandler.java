@@ -3,6 +3,7 @@ package dev.clipsync.gateway.session;
 import java.time.Clock;
 import java.util.UUID;
 
+import dev.clipsync.common.presence.PresenceReader;
 import dev.clipsync.common.token.AccessToken;
 import dev.clipsync.common.token.InvalidTokenException;
 import dev.clipsync.common.token.TokenCheck;
@@ -10,6 +11,7 @@ import dev.clipsync.gateway.GatewayProperties;
 import dev.clipsync.gateway.clips.ClipDraft;
 import dev.clipsync.gateway.clips.ClipStore;
 import dev.clipsync.gateway.fanout.ClipPublisher;
+import dev.clipsync.gateway.presence.PresenceReporter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -38,6 +40,10 @@ public class SyncHandler extends AbstractWebSocketHandler {
 
 	private final LocalSessions sessions;
 
+	private final PresenceReporter presence;
+
+	private final PresenceReader presenceReader;
+
 	private final ClipStore store;
 
 	private final ClipPublisher publisher;
@@ -57,8 +63,11 @@ public class SyncHandler extends AbstractWebSocketHandler {
 	private final Counter refusedPushes;
 
 	public SyncHandler(LocalSessions sessions, ClipStore store, ClipPublisher publisher, TokenCheck tokens,
-			JsonMapper json, Clock clock, GatewayProperties properties, MeterRegistry meters) {
+			JsonMapper json, Clock clock, GatewayProperties properties, MeterRegistry meters, PresenceReporter presence,
+			PresenceReader presenceReader) {
 		this.sessions = sessions;
+		this.presence = presence;
+		this.presenceReader = presenceReader;
 		this.store = store;
 		this.publisher = publisher;
 		this.tokens = tokens;
@@ -85,10 +94,12 @@ public class SyncHandler extends AbstractWebSocketHandler {
 			session.close(new CloseStatus(LocalSessions.TOO_MANY_CONNECTIONS, "too many connections"));
 			return;
 		}
+		this.presence.connected(session.sessionId(), token.userId(), token.deviceId(), token.deviceName(),
+				token.devicePlatform());
 		session.open(
 				(latestSeq) -> new ServerMessages.Welcome(token.userId(), token.deviceId(), session.sessionId(),
 						latestSeq, limits.heartbeat().toSeconds(), this.properties.clips().maxSize().toBytes()),
-				limits.syncGrace());
+				() -> new ServerMessages.Presence(this.presenceReader.devices(token.userId())), limits.syncGrace());
 		socket.getAttributes().put(SESSION, session);
 	}
 
@@ -200,6 +211,7 @@ public class SyncHandler extends AbstractWebSocketHandler {
 		ClientSession session = (ClientSession) socket.getAttributes().remove(SESSION);
 		if (session != null) {
 			this.sessions.remove(session);
+			this.presence.disconnected(session.sessionId());
 		}
 	}
 

@@ -3,12 +3,14 @@ package dev.clipsync.gateway.session;
 import java.time.Clock;
 import java.util.function.Consumer;
 
+import dev.clipsync.common.presence.PresenceReader;
 import dev.clipsync.common.token.TokenCheck;
 import dev.clipsync.gateway.GatewayProperties;
 import dev.clipsync.gateway.clips.ClipStore;
 import dev.clipsync.gateway.drain.DrainOnShutdown;
 import dev.clipsync.gateway.fanout.ClipPublisher;
 import dev.clipsync.gateway.fanout.UserChannels;
+import dev.clipsync.gateway.presence.PresenceReporter;
 import dev.clipsync.common.redis.RedisNames;
 import dev.clipsync.common.wire.UserChannelCodec;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,6 +21,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
@@ -74,8 +77,8 @@ class WebSocketConfiguration implements WebSocketConfigurer {
 
 	@Bean
 	static LocalSessions localSessions(ClipStore store, JsonMapper json, Clock clock, GatewayProperties properties,
-			MeterRegistry meters, DrainOnShutdown drain) {
-		LocalSessions sessions = new LocalSessions(store, json, clock, properties, meters);
+			MeterRegistry meters, DrainOnShutdown drain, PresenceReporter presence) {
+		LocalSessions sessions = new LocalSessions(store, json, clock, properties, meters, presence);
 		drain.drains(() -> sessions.all().stream().<Consumer<CloseStatus>>map((session) -> session::close).toList());
 		return sessions;
 	}
@@ -97,8 +100,16 @@ class WebSocketConfiguration implements WebSocketConfigurer {
 
 	@Bean
 	static SyncHandler syncHandler(LocalSessions sessions, ClipStore store, ClipPublisher publisher, TokenCheck tokens,
-			JsonMapper json, Clock clock, GatewayProperties properties, MeterRegistry meters) {
-		return new SyncHandler(sessions, store, publisher, tokens, json, clock, properties, meters);
+			JsonMapper json, Clock clock, GatewayProperties properties, MeterRegistry meters, PresenceReporter presence,
+			StringRedisTemplate redis, RedisNames names) {
+		return new SyncHandler(sessions, store, publisher, tokens, json, clock, properties, meters, presence,
+				new PresenceReader(redis, names, json));
+	}
+
+	@Bean
+	static PresenceReporter presenceReporter(StringRedisTemplate redis, RedisNames names, JsonMapper json, Clock clock,
+			GatewayProperties properties, MeterRegistry meters) {
+		return new PresenceReporter(redis, names, json, clock, properties, meters);
 	}
 
 	private static String redisUrl(DataRedisProperties redis) {

@@ -19,7 +19,7 @@ class SlowConsumerTest {
 	void aConnectionThatStopsReadingIsClosedAndNeverHoldsUpTheOthers() {
 		TwoGateways shared = TwoGateways.get();
 		try (RunningGateway gateway = RunningGateway.start(shared.tokens,
-				Map.of("clipsync.connections.send-buffer-limit", "256KB"))) {
+				Map.of("clipsync.connections.send-buffer-limit", "2MB"))) {
 			UUID user = UUID.randomUUID();
 			try (SyncClient pusher = SyncClient.connect(gateway.syncUri(), shared.token(user));
 					SyncClient healthy = SyncClient.connect(gateway.syncUri(), shared.token(user));
