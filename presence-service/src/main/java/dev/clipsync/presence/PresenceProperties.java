@@ -1,0 +1,45 @@
+package dev.clipsync.presence;
+
+import java.net.URI;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Every setting of presence-service, with its default. docs/configuration.md lists them.
+ *
+ * @param redis names in the shared Redis
+ * @param tokens how access tokens are verified
+ * @param presence how often presence is reconciled with the gateways
+ */
+@ConfigurationProperties("clipsync")
+public record PresenceProperties(@DefaultValue Redis redis, @DefaultValue Tokens tokens,
+		@DefaultValue Presence presence) {
+
+	/**
+	 * @param keyPrefix first segment of every Redis key and channel, shared by all
+	 * services
+	 */
+	public record Redis(@DefaultValue("cs") String keyPrefix) {
+	}
+
+	/**
+	 * @param issuer the {@code iss} access tokens must carry
+	 * @param jwksUri where auth-service publishes its keys
+	 * @param clockSkew tolerance for {@code exp}, {@code nbf} and {@code iat}
+	 */
+	public record Tokens(@DefaultValue("clipsync") String issuer,
+			@DefaultValue("http://127.0.0.1:8081/.well-known/jwks.json") URI jwksUri,
+			@DefaultValue("30s") Duration clockSkew) {
+	}
+
+	/**
+	 * @param reconcileInterval how often presence is compared with the gateways'
+	 * connection sets; with the gateways' liveness TTL (30 s) this bounds how long a
+	 * crash can leave presence wrong
+	 */
+	public record Presence(@DefaultValue("20s") Duration reconcileInterval) {
+	}
+
+}

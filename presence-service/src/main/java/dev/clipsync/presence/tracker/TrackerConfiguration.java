@@ -1,0 +1,36 @@
+package dev.clipsync.presence.tracker;
+
+import java.time.Clock;
+
+import dev.clipsync.common.presence.PresenceReader;
+import dev.clipsync.common.redis.RedisNames;
+import dev.clipsync.common.wire.UserChannelCodec;
+import dev.clipsync.presence.PresenceProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+@Configuration(proxyBeanMethods = false)
+class TrackerConfiguration {
+
+	@Bean
+	static PresenceTracker presenceTracker(StringRedisTemplate redis, RedisNames names, PresenceReader reader,
+			UserChannelCodec codec, Clock clock) {
+		return new PresenceTracker(redis, names, reader, codec, clock);
+	}
+
+	@Bean
+	static GatewayReports gatewayReports(StringRedisTemplate redis, RedisNames names, PresenceTracker tracker,
+			JsonMapper json, Clock clock, PresenceProperties properties, MeterRegistry meters) {
+		return new GatewayReports(redis, names, tracker, json, clock, properties, meters);
+	}
+
+	@Bean
+	static AccountEvents accountEvents(StringRedisTemplate redis, RedisNames names, PresenceTracker tracker) {
+		return new AccountEvents(redis, names, tracker);
+	}
+
+}
