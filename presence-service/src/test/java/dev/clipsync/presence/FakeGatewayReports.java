@@ -7,6 +7,8 @@ import java.util.UUID;
 import dev.clipsync.common.redis.RedisNames;
 import dev.clipsync.common.testsupport.TestInfrastructure;
 
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.connection.stream.StreamRecords;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -21,6 +23,15 @@ final class FakeGatewayReports {
 	private final RedisNames names = new RedisNames(TestInfrastructure.redis().keyPrefix());
 
 	final String gatewayId = UUID.randomUUID().toString();
+
+	/** With a Redis connection of its own, for tests that stop presence-service. */
+	static FakeGatewayReports standalone() {
+		LettuceConnectionFactory connections = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration(TestInfrastructure.redis().host(), TestInfrastructure.redis().port()));
+		connections.afterPropertiesSet();
+		connections.start();
+		return new FakeGatewayReports(new StringRedisTemplate(connections));
+	}
 
 	FakeGatewayReports(StringRedisTemplate redis) {
 		this.redis = redis;
