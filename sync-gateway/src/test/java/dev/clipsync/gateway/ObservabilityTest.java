@@ -1,5 +1,7 @@
 package dev.clipsync.gateway;
 
+import dev.clipsync.common.testsupport.SyncClient;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -10,7 +10,7 @@ import java.util.UUID;
 
 import dev.clipsync.common.redis.RedisNames;
 import dev.clipsync.common.testsupport.TestInfrastructure;
-import dev.clipsync.gateway.SyncClient;
+import dev.clipsync.common.testsupport.SyncClient;
 import dev.clipsync.gateway.TwoGateways;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import dev.clipsync.common.testsupport.PrivatePostgres;
 import dev.clipsync.common.testsupport.TestInfrastructure;
 import dev.clipsync.common.testsupport.TestTokens;
 import dev.clipsync.gateway.RunningGateway;
-import dev.clipsync.gateway.SyncClient;
+import dev.clipsync.common.testsupport.SyncClient;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.clipsync.gateway.RunningGateway;
-import dev.clipsync.gateway.SyncClient;
+import dev.clipsync.common.testsupport.SyncClient;
 import dev.clipsync.gateway.TwoGateways;
 import org.junit.jupiter.api.Test;
 

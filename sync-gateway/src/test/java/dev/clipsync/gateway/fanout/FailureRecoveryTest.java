@@ -13,9 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.clipsync.common.testsupport.PrivateRedis;
 import dev.clipsync.common.testsupport.TestInfrastructure;
 import dev.clipsync.common.testsupport.TestTokens;
-import dev.clipsync.gateway.ForkedGateway;
+import dev.clipsync.common.testsupport.ForkedService;
 import dev.clipsync.gateway.RunningGateway;
-import dev.clipsync.gateway.SyncClient;
+import dev.clipsync.gateway.SyncGatewayApplication;
+import dev.clipsync.common.testsupport.SyncClient;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -72,8 +73,8 @@ class FailureRecoveryTest {
 	void aGatewayKilledMidStreamLosesNoAckedClip() throws Exception {
 		try (TestTokens tokens = new TestTokens();
 				RunningGateway survivor = RunningGateway.start(tokens, Map.of());
-				ForkedGateway doomed = ForkedGateway
-					.start(RunningGateway.baseProperties(tokens, TestInfrastructure.redis().url()))) {
+				ForkedService doomed = ForkedService.fromClasspath(SyncGatewayApplication.class.getName(),
+						RunningGateway.baseProperties(tokens, TestInfrastructure.redis().url()))) {
 			UUID user = UUID.randomUUID();
 			UUID pusherDevice = UUID.randomUUID();
 			UUID receiverDevice = UUID.randomUUID();

@@ -8,7 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletionException;
 
 import dev.clipsync.gateway.RunningGateway;
-import dev.clipsync.gateway.SyncClient;
+import dev.clipsync.common.testsupport.SyncClient;
 import dev.clipsync.gateway.TwoGateways;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

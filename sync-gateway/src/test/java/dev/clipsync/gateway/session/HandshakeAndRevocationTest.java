@@ -11,7 +11,7 @@ import dev.clipsync.common.testsupport.TestInfrastructure;
 import dev.clipsync.common.token.DeviceDenyList;
 import dev.clipsync.common.wire.SignOut;
 import dev.clipsync.common.wire.UserChannelCodec;
-import dev.clipsync.gateway.SyncClient;
+import dev.clipsync.common.testsupport.SyncClient;
 import dev.clipsync.gateway.TwoGateways;
 import org.junit.jupiter.api.Test;
 

@@ -12,7 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.clipsync.gateway.RunningGateway;
-import dev.clipsync.gateway.SyncClient;
+import dev.clipsync.common.testsupport.SyncClient;
 import dev.clipsync.gateway.TwoGateways;
 import org.junit.jupiter.api.Test;
 

@@ -12,7 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import dev.clipsync.gateway.SyncClient;
+import dev.clipsync.common.testsupport.SyncClient;
 import dev.clipsync.gateway.TwoGateways;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.clipsync.gateway;
+package dev.clipsync.common.testsupport;
 
 import java.io.IOException;
 import java.net.URI;
@@ -8,33 +8,65 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
-import dev.clipsync.common.testsupport.TestInfrastructure;
-
 /**
- * A sync-gateway in a process of its own, so a test can kill it without a word (SIGKILL),
- * as a crashed machine would.
+ * A service in a process of its own, as it runs in production, so a test can kill it
+ * without a word (SIGKILL) as a crashed machine would, or run services that do not share
+ * a classpath.
  */
-public final class ForkedGateway implements AutoCloseable {
+public final class ForkedService implements AutoCloseable {
 
 	private final Process process;
 
 	private final int port;
 
-	private ForkedGateway(Process process, int port) {
+	private ForkedService(Process process, int port) {
 		this.process = process;
 		this.port = port;
 	}
 
-	public static ForkedGateway start(Map<String, Object> properties) {
+	/**
+	 * Start a Spring Boot application of this test's classpath in another JVM.
+	 * @param mainClass the application's main class
+	 * @param properties its settings, as command-line arguments
+	 * @return the service, ready
+	 */
+	public static ForkedService fromClasspath(String mainClass, Map<String, Object> properties) {
+		return start(List.of("-cp", System.getProperty("java.class.path"), mainClass), properties);
+	}
+
+	/**
+	 * Start a service from its executable jar, copied first so a build running meanwhile
+	 * cannot change it under the running process.
+	 * @param jar the jar
+	 * @param properties its settings, as command-line arguments
+	 * @return the service, ready
+	 */
+	public static ForkedService fromJar(Path jar, Map<String, Object> properties) {
+		if (!Files.isRegularFile(jar)) {
+			throw new IllegalStateException(jar + " is missing: build it first (./mvnw package)");
+		}
+		try {
+			Path copy = Files.createTempFile("clipsync-service", ".jar");
+			copy.toFile().deleteOnExit();
+			Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
+			return start(List.of("-jar", copy.toString()), properties);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static ForkedService start(List<String> launch, Map<String, Object> properties) {
 		int port = TestInfrastructure.freePort();
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		command.add("-Xmx256m");
-		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
-		command.add(SyncGatewayApplication.class.getName());
+		command.addAll(launch);
 		properties.forEach((key, value) -> {
 			if (!"server.port".equals(key)) {
 				command.add("--" + key + "=" + value);
@@ -45,13 +77,17 @@ public final class ForkedGateway implements AutoCloseable {
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 				.start();
-			ForkedGateway gateway = new ForkedGateway(process, port);
+			ForkedService gateway = new ForkedService(process, port);
 			gateway.awaitReady(Duration.ofSeconds(60));
 			return gateway;
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	public int port() {
+		return this.port;
 	}
 
 	public URI syncUri() {
@@ -80,7 +116,7 @@ public final class ForkedGateway implements AutoCloseable {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
 			if (!this.process.isAlive()) {
-				throw new IllegalStateException("forked gateway exited with " + this.process.exitValue());
+				throw new IllegalStateException("forked service exited with " + this.process.exitValue());
 			}
 			try {
 				HttpResponse<Void> response = http.send(HttpRequest.newBuilder(readiness).build(),
@@ -105,7 +141,7 @@ public final class ForkedGateway implements AutoCloseable {
 			}
 		}
 		kill();
-		throw new IllegalStateException("forked gateway not ready within " + timeout);
+		throw new IllegalStateException("forked service not ready within " + timeout);
 	}
 
 }

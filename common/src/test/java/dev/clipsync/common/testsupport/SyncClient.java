@@ -1,4 +1,4 @@
-package dev.clipsync.gateway;
+package dev.clipsync.common.testsupport;
 
 import java.net.URI;
 import java.net.http.HttpClient;
