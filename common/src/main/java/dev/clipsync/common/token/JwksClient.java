@@ -60,14 +60,31 @@ public final class JwksClient implements PublicKeySource {
 
 	@Override
 	public Optional<PublicKey> find(String keyId) {
-		Instant now = this.clock.instant();
 		PublicKey key = this.keys.get(keyId);
-		boolean stale = this.fetchedAt.plus(this.maxAge).isBefore(now);
-		if ((key == null || stale) && mayFetch(now)) {
-			fetch(now);
-			key = this.keys.get(keyId);
+		if (key != null && !stale(this.clock.instant())) {
+			return Optional.of(key);
 		}
-		return Optional.ofNullable(key);
+		// One thread fetches; the others wait for it and use what it fetched, instead of
+		// refusing tokens because a fetch happens to be under way (a reconnect storm
+		// after a
+		// gateway restart would otherwise see a burst of wrong 401s).
+		this.fetchLock.lock();
+		try {
+			Instant now = this.clock.instant();
+			key = this.keys.get(keyId);
+			if ((key == null || stale(now)) && mayFetch(now)) {
+				fetch(now);
+				key = this.keys.get(keyId);
+			}
+			return Optional.ofNullable(key);
+		}
+		finally {
+			this.fetchLock.unlock();
+		}
+	}
+
+	private boolean stale(Instant now) {
+		return this.fetchedAt.plus(this.maxAge).isBefore(now);
 	}
 
 	private boolean mayFetch(Instant now) {
@@ -75,12 +92,8 @@ public final class JwksClient implements PublicKeySource {
 	}
 
 	private void fetch(Instant now) {
-		this.fetchLock.lock();
+		this.attemptedAt = now;
 		try {
-			if (!mayFetch(now)) {
-				return; // another thread fetched while this one waited
-			}
-			this.attemptedAt = now;
 			HttpRequest request = HttpRequest.newBuilder(this.uri)
 				.timeout(Duration.ofSeconds(5))
 				.header("Accept", "application/json")
@@ -101,9 +114,6 @@ public final class JwksClient implements PublicKeySource {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-		}
-		finally {
-			this.fetchLock.unlock();
 		}
 	}
 

@@ -194,6 +194,23 @@ class AccessTokenVerifierTest {
 	}
 
 	@Test
+	void manyFirstTokensAtOnceAreAllAcceptedWhileTheKeySetIsFetched() throws Exception {
+		// a reconnect storm right after start: nothing cached yet, one fetch for all of
+		// them
+		String token = signed(token(this.now));
+		try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+			var results = new java.util.ArrayList<java.util.concurrent.Future<AccessToken>>();
+			for (int i = 0; i < 100; i++) {
+				results.add(threads.submit(() -> this.verifier.verify(token)));
+			}
+			for (var result : results) {
+				assertThat(result.get().tokenId()).isNotBlank();
+			}
+		}
+		assertThat(this.fetches).hasValue(1);
+	}
+
+	@Test
 	void keepsTheCachedKeysWhenTheIssuerIsDown() {
 		this.verifier.verify(signed(token(this.now)));
 		this.server.stop(0);

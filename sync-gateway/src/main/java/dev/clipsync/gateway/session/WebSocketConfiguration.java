@@ -1,6 +1,7 @@
 package dev.clipsync.gateway.session;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.function.Consumer;
 
 import dev.clipsync.common.presence.PresenceReader;
@@ -22,7 +23,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketExtension;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
@@ -67,7 +70,17 @@ class WebSocketConfiguration implements WebSocketConfigurer {
 			// first.
 			socket.setIdleTimeout(this.properties.connections().idleTimeout().plusSeconds(30));
 		});
-		DefaultHandshakeHandler handshake = new DefaultHandshakeHandler(jetty);
+		DefaultHandshakeHandler handshake = new DefaultHandshakeHandler(jetty) {
+			@Override
+			protected List<WebSocketExtension> filterRequestedExtensions(ServerHttpRequest request,
+					List<WebSocketExtension> requested, List<WebSocketExtension> supported) {
+				// No permessage-deflate: each connection would keep a zlib context, about
+				// 120 KB of native memory (docs/decisions/0001), for clips that are
+				// mostly
+				// small or already compressed.
+				return List.of();
+			}
+		};
 		handshake.setSupportedProtocols(SUBPROTOCOL);
 		registry.addHandler(this.handler, "/v1/sync")
 			.setHandshakeHandler(handshake)
