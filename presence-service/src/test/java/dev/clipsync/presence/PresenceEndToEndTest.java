@@ -53,6 +53,36 @@ class PresenceEndToEndTest {
 				assertThat(find(rest, phone).get("name").asString()).isEqualTo("Phone");
 				assertThat(find(rest, laptop).get("online").asBoolean()).isTrue();
 
+				// two connections of one device (two tabs): online until the last one
+				// closes
+				UUID browser = UUID.randomUUID();
+				SyncClient tabOne = SyncClient.connect(one.syncUri(), tokens.token(user, browser, "Browser", "web"));
+				SyncClient tabTwo = SyncClient.connect(two.syncUri(), tokens.token(user, browser, "Browser", "web"));
+				awaitOnline(onLaptop, browser, true);
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(5))
+					.until(() -> find(
+							SyncClient.json.readTree(presence.get("/v1/presence", tokens.token(user, laptop)).body()),
+							browser)
+						.get("connections")
+						.asInt() == 2);
+				tabOne.close();
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(5))
+					.until(() -> find(
+							SyncClient.json.readTree(presence.get("/v1/presence", tokens.token(user, laptop)).body()),
+							browser)
+						.get("connections")
+						.asInt() == 1);
+				assertThat(
+						find(SyncClient.json.readTree(presence.get("/v1/presence", tokens.token(user, laptop)).body()),
+								browser)
+							.get("online")
+							.asBoolean())
+					.isTrue();
+				tabTwo.close();
+				awaitOnline(onLaptop, browser, false);
+
 				// a gateway killed without a word: its device goes offline once its
 				// liveness key expires
 				SyncClient.connect(two.syncUri(), tokens.token(user, tablet, "Tablet", "ios"));
