@@ -39,6 +39,9 @@ public record ClipDraft(UUID id, String mime, String data, String encoding, bool
 				return new Refusal("invalid_message", "utf8 data must not contain NUL characters; use base64");
 			}
 			size = utf8Length(this.data);
+			if (size < 0) {
+				return new Refusal("invalid_message", "utf8 data must be valid Unicode (no lone surrogates)");
+			}
 		}
 		else if (BASE64.equals(this.encoding)) {
 			if (this.data.length() / 4 * 3 > maxBytes + 3) {
@@ -77,6 +80,9 @@ public record ClipDraft(UUID id, String mime, String data, String encoding, bool
 					&& Character.isLowSurrogate(text.charAt(i + 1))) {
 				bytes += 4;
 				i++;
+			}
+			else if (Character.isSurrogate(c)) {
+				return -1;
 			}
 			else {
 				bytes += 3;

@@ -51,6 +51,8 @@ class BadInputTest {
 					"{\"type\":\"push\",\"id\":\"" + id
 							+ "\",\"mime\":\"text/plain\",\"data\":\"x\",\"encoding\":\"rot13\"}",
 					"invalid_message", id);
+			assertError(client, "{\"type\":\"push\",\"id\":\"" + id
+					+ "\",\"mime\":\"text/plain\",\"data\":\"half a pair \\ud83d\"}", "invalid_message", id);
 			assertError(client, "{\"type\":\"sync\",\"after\":\"yesterday\"}", "invalid_message", null);
 			assertError(client, "{\"type\":\"sync\",\"after\":-1}", "invalid_message", null);
 			// still a working connection
