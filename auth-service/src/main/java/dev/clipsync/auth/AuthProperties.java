@@ -17,10 +17,26 @@ import org.springframework.util.unit.DataSize;
  * @param passwords password hashing
  * @param login throttling of login and other password checks
  * @param maxRequestBody the largest request body accepted
+ * @param discovery what {@code /.well-known/clipsync} answers
  */
 @ConfigurationProperties("clipsync")
 public record AuthProperties(@DefaultValue Redis redis, @DefaultValue Tokens tokens, @DefaultValue Passwords passwords,
-		@DefaultValue Login login, @DefaultValue("64KB") DataSize maxRequestBody) {
+		@DefaultValue Login login, @DefaultValue("64KB") DataSize maxRequestBody, @DefaultValue Discovery discovery) {
+
+	/**
+	 * Where each part of the API lives, relative to the origin or absolute.
+	 *
+	 * @param api the API version
+	 * @param auth the auth endpoints
+	 * @param sync the WebSocket endpoint
+	 * @param clips the clips REST endpoints
+	 * @param presence the presence endpoint
+	 * @param devices the devices endpoints
+	 */
+	public record Discovery(@DefaultValue("v1") String api, @DefaultValue("/v1/auth") String auth,
+			@DefaultValue("/v1/sync") String sync, @DefaultValue("/v1/clips") String clips,
+			@DefaultValue("/v1/presence") String presence, @DefaultValue("/v1/devices") String devices) {
+	}
 
 	/**
 	 * @param keyPrefix first segment of every Redis key and channel, shared by all

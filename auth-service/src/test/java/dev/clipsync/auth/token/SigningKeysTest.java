@@ -60,7 +60,8 @@ class SigningKeysTest {
 		return new AuthProperties(new AuthProperties.Redis("cs"),
 				new AuthProperties.Tokens("clipsync", Duration.ofMinutes(15), Duration.ofDays(30), keys, activeKeyId),
 				new AuthProperties.Passwords(10), new AuthProperties.Login(Duration.ofMinutes(15), 10, 50, 20),
-				DataSize.ofKilobytes(64));
+				DataSize.ofKilobytes(64),
+				new AuthProperties.Discovery("v1", "/v1/auth", "/v1/sync", "/v1/clips", "/v1/presence", "/v1/devices"));
 	}
 
 }

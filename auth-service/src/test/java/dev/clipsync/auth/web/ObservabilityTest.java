@@ -44,6 +44,15 @@ class ObservabilityTest {
 	}
 
 	@Test
+	void discoveryTellsWhereEverythingIs() {
+		AuthApi api = new AuthApi(this.port);
+		var discovery = api.get("/.well-known/clipsync", null);
+		assertThat(discovery.status()).isEqualTo(200);
+		assertThat(discovery.body()).isEqualTo("{\"api\":\"v1\",\"auth\":\"/v1/auth\",\"sync\":\"/v1/sync\","
+				+ "\"clips\":\"/v1/clips\",\"presence\":\"/v1/presence\",\"devices\":\"/v1/devices\"}");
+	}
+
+	@Test
 	void logsNeverContainPasswordsTokensOrHashes(CapturedOutput output) {
 		AuthApi api = new AuthApi(this.port);
 		Account account = api.register();
