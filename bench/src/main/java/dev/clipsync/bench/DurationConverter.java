@@ -1,4 +1,4 @@
-package dev.clipsync.bench.idle;
+package dev.clipsync.bench;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -8,9 +8,9 @@ import picocli.CommandLine;
 
 /**
  * {@code 500ms}, {@code 20s}, {@code 2m}, a bare number of seconds ({@code 0}), or
- * ISO-8601 ({@code PT20S}).
+ * ISO-8601 ({@code PT20S}): the durations the benchmarks' options take.
  */
-final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
 	private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m)?");
 

@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 import com.sun.management.UnixOperatingSystemMXBean;
+import dev.clipsync.bench.DurationConverter;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

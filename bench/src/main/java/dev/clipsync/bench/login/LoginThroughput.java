@@ -10,9 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import dev.clipsync.bench.DurationConverter;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -171,29 +170,6 @@ final class LoginThroughput implements Callable<Integer> {
 
 	private static String format(Duration duration) {
 		return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
-	}
-
-	/**
-	 * {@code 500ms}, {@code 20s}, {@code 2m}, or ISO-8601 ({@code PT20S}).
-	 */
-	static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-
-		private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m)");
-
-		@Override
-		public Duration convert(String value) {
-			Matcher matcher = SHORT.matcher(value.strip());
-			if (!matcher.matches()) {
-				return Duration.parse(value);
-			}
-			long amount = Long.parseLong(matcher.group(1));
-			return switch (matcher.group(2)) {
-				case "ms" -> Duration.ofMillis(amount);
-				case "s" -> Duration.ofSeconds(amount);
-				default -> Duration.ofMinutes(amount);
-			};
-		}
-
 	}
 
 }

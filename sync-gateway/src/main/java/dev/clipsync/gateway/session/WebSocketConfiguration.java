@@ -29,7 +29,6 @@ import org.springframework.web.socket.WebSocketExtension;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
-import org.springframework.web.socket.server.jetty.JettyRequestUpgradeStrategy;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 /**
@@ -59,17 +58,20 @@ class WebSocketConfiguration implements WebSocketConfigurer {
 
 	@Override
 	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-		JettyRequestUpgradeStrategy jetty = new JettyRequestUpgradeStrategy();
 		long maxClip = this.properties.clips().maxSize().toBytes();
-		jetty.addWebSocketConfigurer((socket) -> {
-			// Room for a maximal clip in base64 plus its JSON envelope; Jetty grows its
-			// buffer as a message arrives, so idle connections do not pay for this.
-			socket.setMaxTextMessageSize(maxClip * 4 / 3 + 64 * 1024);
-			socket.setMaxBinaryMessageSize(1024);
-			// A backstop: the heartbeat check in LocalSessions closes silent clients
-			// first.
-			socket.setIdleTimeout(this.properties.connections().idleTimeout().plusSeconds(30));
-		});
+		// Jetty, without keeping the handshake's HTTP exchange and headers for the life
+		// of
+		// each connection (DetachedJettyUpgradeStrategy).
+		DetachedJettyUpgradeStrategy jetty = new DetachedJettyUpgradeStrategy(
+				// Room for a maximal clip in base64 plus its JSON envelope; Jetty grows
+				// its
+				// buffer as a message arrives, so idle connections do not pay for this.
+				maxClip * 4 / 3 + 64 * 1024,
+				// Binary frames are refused (1003); this only bounds what is read first.
+				1024,
+				// A backstop: the heartbeat check in LocalSessions closes silent clients
+				// first.
+				this.properties.connections().idleTimeout().plusSeconds(30));
 		DefaultHandshakeHandler handshake = new DefaultHandshakeHandler(jetty) {
 			@Override
 			protected List<WebSocketExtension> filterRequestedExtensions(ServerHttpRequest request,
@@ -77,7 +79,8 @@ class WebSocketConfiguration implements WebSocketConfigurer {
 				// No permessage-deflate: each connection would keep a zlib context, about
 				// 120 KB of native memory (docs/decisions/0001), for clips that are
 				// mostly
-				// small or already compressed.
+				// small or already compressed. DetachedJettyUpgradeStrategy applies this;
+				// Spring's JettyRequestUpgradeStrategy did not.
 				return List.of();
 			}
 		};

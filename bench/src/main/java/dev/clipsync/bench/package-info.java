@@ -1,0 +1,7 @@
+/**
+ * What the benchmarks share.
+ */
+@NullMarked
+package dev.clipsync.bench;
+
+import org.jspecify.annotations.NullMarked;
