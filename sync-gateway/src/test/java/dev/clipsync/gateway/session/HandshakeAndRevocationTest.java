@@ -1,5 +1,6 @@
 package dev.clipsync.gateway.session;
 
+import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,6 +36,17 @@ class HandshakeAndRevocationTest {
 		assertThat(SyncClient.handshakeStatus(this.gateways.a.syncUri(), Map.of(), List.of("clipsync.v1", "bearer.x")))
 			.isEqualTo(401);
 		assertThat(status(Map.of("Authorization", "Bearer " + this.gateways.token(user)))).isEqualTo(101);
+	}
+
+	@Test
+	void compressionIsDeclinedEvenWhenTheClientOffersIt() throws Exception {
+		try (Socket socket = new Socket("127.0.0.1", this.gateways.a.port())) {
+			socket.setSoTimeout(10_000);
+			String head = RawWebSocket.handshake(socket, this.gateways.token(UUID.randomUUID()),
+					"Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n");
+			assertThat(head).startsWith("HTTP/1.1 101").containsIgnoringCase("Sec-WebSocket-Protocol: clipsync.v1");
+			assertThat(head.toLowerCase()).doesNotContain("sec-websocket-extensions");
+		}
 	}
 
 	@Test
