@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.clipsync.common.testsupport.SyncClient;
 import dev.clipsync.common.testsupport.TestInfrastructure;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -74,8 +75,14 @@ class LocalFleetTest {
 				onLaptop.push("copied on the laptop");
 				onLaptop.next("ack");
 				assertThat(onPhone.next("clip").get("data").asString()).isEqualTo("copied on the laptop");
-				JsonNode presence = getJson(discovery.get("presence").asString(), laptop.get("accessToken").asString());
-				assertThat(presence.get("devices").findValuesAsString("name")).contains("Laptop", "Phone");
+				// presence learns of connections from the gateways' events: a moment
+				// later
+				String presence = discovery.get("presence").asString();
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(20))
+					.untilAsserted(
+							() -> assertThat(getJson(presence, laptop.get("accessToken").asString()).get("devices")
+								.findValuesAsString("name")).contains("Laptop", "Phone"));
 			}
 			children = fleet.process.descendants().toList();
 			assertThat(children).hasSizeGreaterThanOrEqualTo(4);

@@ -1,14 +1,9 @@
 package dev.clipsync.gateway;
 
-import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 
 import dev.clipsync.common.redis.RedisNames;
-import dev.clipsync.common.token.AccessTokenVerifier;
-import dev.clipsync.common.token.DeviceDenyList;
-import dev.clipsync.common.token.JwksClient;
 import dev.clipsync.common.token.TokenCheck;
 import dev.clipsync.common.web.BearerAuthentication;
 import dev.clipsync.common.web.ProblemDetailsAdvice;
@@ -58,11 +53,8 @@ class GatewayConfiguration implements WebMvcConfigurer {
 	static TokenCheck tokenCheck(GatewayProperties properties, Clock clock, StringRedisTemplate redis,
 			RedisNames names) {
 		GatewayProperties.Tokens tokens = properties.tokens();
-		JwksClient keys = new JwksClient(tokens.jwksUri(),
-				HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build(), clock, Duration.ofMinutes(5),
-				Duration.ofSeconds(30));
-		return new TokenCheck(new AccessTokenVerifier(keys, tokens.issuer(), clock, tokens.clockSkew()),
-				new DeviceDenyList(redis, names));
+		return TokenCheck.againstPublishedKeys(tokens.jwksUri(), tokens.issuer(), tokens.clockSkew(), clock, redis,
+				names);
 	}
 
 	@Bean

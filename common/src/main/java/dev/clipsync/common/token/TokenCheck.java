@@ -1,5 +1,14 @@
 package dev.clipsync.common.token;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+
+import dev.clipsync.common.redis.RedisNames;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+
 /**
  * The whole check of an access token a client presents: signature and claims, then the
  * deny list. Every entry point (REST bearer header, WebSocket handshake, in-band token
@@ -14,6 +23,26 @@ public final class TokenCheck {
 	public TokenCheck(AccessTokenVerifier verifier, DeviceDenyList denyList) {
 		this.verifier = verifier;
 		this.denyList = denyList;
+	}
+
+	/**
+	 * The check every service but auth-service runs: keys from auth-service's JWK Set
+	 * (cached five minutes, fetched again at most every 30 s for an unknown key id), and
+	 * the shared deny list.
+	 * @param jwksUri where auth-service publishes its keys
+	 * @param issuer the {@code iss} tokens must carry
+	 * @param clockSkew tolerance for {@code exp}, {@code nbf} and {@code iat}
+	 * @param clock the clock
+	 * @param redis the shared Redis
+	 * @param names its key names
+	 * @return the check
+	 */
+	public static TokenCheck againstPublishedKeys(URI jwksUri, String issuer, Duration clockSkew, Clock clock,
+			StringRedisTemplate redis, RedisNames names) {
+		JwksClient keys = new JwksClient(jwksUri, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build(),
+				clock, Duration.ofMinutes(5), Duration.ofSeconds(30));
+		return new TokenCheck(new AccessTokenVerifier(keys, issuer, clock, clockSkew),
+				new DeviceDenyList(redis, names));
 	}
 
 	/**
