@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
+import dev.clipsync.common.token.AccessToken;
 import dev.clipsync.gateway.clips.Clip;
 import dev.clipsync.gateway.clips.ClipStore;
 import io.github.bucket4j.Bandwidth;
@@ -66,7 +67,7 @@ final class ClientSession {
 
 	private final Deliveries deliveries;
 
-	private volatile Instant tokenExpiresAt;
+	private volatile AccessToken token;
 
 	private volatile Instant lastPingAt;
 
@@ -97,12 +98,12 @@ final class ClientSession {
 
 	private @Nullable ScheduledFuture<?> gapTimer;
 
-	ClientSession(WebSocketSession socket, UUID userId, UUID deviceId, Instant tokenExpiresAt, Executor executor,
+	ClientSession(WebSocketSession socket, UUID userId, UUID deviceId, AccessToken token, Executor executor,
 			Deliveries deliveries, Clock clock) {
 		this.socket = socket;
 		this.userId = userId;
 		this.deviceId = deviceId;
-		this.tokenExpiresAt = tokenExpiresAt;
+		this.token = token;
 		this.work = new SerialExecutor(executor);
 		this.deliveries = deliveries;
 		this.lastPingAt = clock.instant();
@@ -373,12 +374,13 @@ final class ClientSession {
 		return this.lastHeardAt;
 	}
 
-	Instant tokenExpiresAt() {
-		return this.tokenExpiresAt;
+	/** The access token in force: the handshake's, or the last one swapped in. */
+	AccessToken token() {
+		return this.token;
 	}
 
-	void tokenSwapped(Instant expiresAt) {
-		this.tokenExpiresAt = expiresAt;
+	void tokenSwapped(AccessToken swapped) {
+		this.token = swapped;
 	}
 
 	/**

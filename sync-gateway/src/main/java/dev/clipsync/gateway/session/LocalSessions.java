@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.clipsync.common.token.DeviceDenyList;
 import dev.clipsync.common.wire.ClipPublished;
 import dev.clipsync.common.wire.PresenceChanged;
 import dev.clipsync.common.wire.SignOut;
@@ -56,6 +57,8 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 
 	private final PresenceReporter presence;
 
+	private final DeviceDenyList denyList;
+
 	private final JsonMapper json;
 
 	private final Clock clock;
@@ -78,8 +81,9 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 	private UserChannels channels;
 
 	public LocalSessions(ClipStore store, JsonMapper json, Clock clock, GatewayProperties properties,
-			MeterRegistry meters, PresenceReporter presence) {
+			MeterRegistry meters, PresenceReporter presence, DeviceDenyList denyList) {
 		this.store = store;
+		this.denyList = denyList;
 		this.presence = presence;
 		this.json = json;
 		this.clock = clock;
@@ -202,12 +206,31 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 			if (!session.lastHeardAt().plus(this.limits.idleTimeout()).isAfter(now)) {
 				session.close(new CloseStatus(IDLE, "no message or pong within " + this.limits.idleTimeout()));
 			}
-			else if (!session.tokenExpiresAt().isAfter(now)) {
+			else if (!session.token().expiresAt().isAfter(now)) {
 				session.close(new CloseStatus(TOKEN_EXPIRED, "token expired"));
 			}
 			else if (!session.lastPingAt().plus(heartbeat).isAfter(now)) {
-				this.sessionWork.execute(() -> session.ping(now));
+				this.sessionWork.execute(() -> {
+					session.ping(now);
+					stillAllowed(session);
+				});
 			}
+		}
+	}
+
+	/**
+	 * A backstop for a lost sign-out message: with each heartbeat the session's token is
+	 * checked against the deny list, so a signed-out device's socket closes within a
+	 * heartbeat even if the pub/sub message never arrived.
+	 */
+	private void stillAllowed(ClientSession session) {
+		try {
+			if (this.denyList.isDenied(session.token())) {
+				session.close(new CloseStatus(SIGNED_OUT, "signed out"));
+			}
+		}
+		catch (RuntimeException ex) {
+			// Redis away: the next heartbeat checks again.
 		}
 	}
 

@@ -86,7 +86,7 @@ public class SyncHandler extends AbstractWebSocketHandler {
 		WebSocketSession concurrent = new ConcurrentWebSocketSessionDecorator(socket, 10_000,
 				(int) limits.sendBufferLimit().toBytes(),
 				ConcurrentWebSocketSessionDecorator.OverflowStrategy.TERMINATE);
-		ClientSession session = new ClientSession(concurrent, token.userId(), token.deviceId(), token.expiresAt(),
+		ClientSession session = new ClientSession(concurrent, token.userId(), token.deviceId(), token,
 				this.sessions.sessionExecutor(), this.sessions, this.clock);
 		// Subscribed to the user's channel before the latest seq is read and the welcome
 		// sent: a clip committed after that read is then surely heard on the channel.
@@ -170,7 +170,7 @@ public class SyncHandler extends AbstractWebSocketHandler {
 				session.send(new ServerMessages.Error("unauthorized", "the token is for another device", null));
 				return;
 			}
-			session.tokenSwapped(swapped.expiresAt());
+			session.tokenSwapped(swapped);
 			session.send(new ServerMessages.Authed(swapped.expiresAt()));
 		}
 		catch (InvalidTokenException ex) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import dev.clipsync.common.presence.PresenceReader;
+import dev.clipsync.common.token.DeviceDenyList;
 import dev.clipsync.common.token.TokenCheck;
 import dev.clipsync.gateway.GatewayProperties;
 import dev.clipsync.gateway.clips.ClipStore;
@@ -93,8 +94,10 @@ class WebSocketConfiguration implements WebSocketConfigurer {
 
 	@Bean
 	static LocalSessions localSessions(ClipStore store, JsonMapper json, Clock clock, GatewayProperties properties,
-			MeterRegistry meters, DrainOnShutdown drain, PresenceReporter presence) {
-		LocalSessions sessions = new LocalSessions(store, json, clock, properties, meters, presence);
+			MeterRegistry meters, DrainOnShutdown drain, PresenceReporter presence, StringRedisTemplate redis,
+			RedisNames names) {
+		LocalSessions sessions = new LocalSessions(store, json, clock, properties, meters, presence,
+				new DeviceDenyList(redis, names));
 		drain.drains(() -> sessions.all().stream().<Consumer<CloseStatus>>map((session) -> session::close).toList());
 		return sessions;
 	}

@@ -13,6 +13,7 @@ import dev.clipsync.common.token.DeviceDenyList;
 import dev.clipsync.common.wire.SignOut;
 import dev.clipsync.common.wire.UserChannelCodec;
 import dev.clipsync.common.testsupport.SyncClient;
+import dev.clipsync.gateway.RunningGateway;
 import dev.clipsync.gateway.TwoGateways;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +82,22 @@ class HandshakeAndRevocationTest {
 			sibling.send(Map.of("type", "ping"));
 			assertThat(sibling.next("pong")).isNotNull();
 			assertThat(status(Map.of("Authorization", "Bearer " + token))).isEqualTo(401);
+		}
+	}
+
+	@Test
+	void aSignedOutDeviceWhoseMessageWasLostIsClosedAtTheNextHeartbeat() {
+		UUID user = UUID.randomUUID();
+		UUID device = UUID.randomUUID();
+		try (RunningGateway gateway = RunningGateway.start(this.gateways.tokens,
+				Map.of("clipsync.connections.heartbeat", "1s"));
+				SyncClient client = SyncClient.connect(gateway.syncUri(), this.gateways.tokens.token(user, device))) {
+			// the deny entry only: as if the sign-out message on the channel had been
+			// lost
+			new DeviceDenyList(gateway.bean(StringRedisTemplate.class),
+					new RedisNames(TestInfrastructure.redis().keyPrefix()))
+				.deny(user, device, Instant.now(), Duration.ofMinutes(16));
+			assertThat(client.closeCode(Duration.ofSeconds(10))).isEqualTo(4403);
 		}
 	}
 
