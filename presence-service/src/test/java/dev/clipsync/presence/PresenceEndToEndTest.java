@@ -116,13 +116,20 @@ class PresenceEndToEndTest {
 		return ForkedService.fromJar(Path.of(System.getProperty("clipsync.gateway.jar")), properties);
 	}
 
-	/** Wait for a presence message saying the device is (or is not) online. */
-	private static void awaitOnline(SyncClient client, UUID device, boolean online) {
-		JsonNode latest = client.presence();
+	/** The last presence list each client was sent: the state a client shows its user. */
+	private final Map<SyncClient, JsonNode> shown = new HashMap<>();
+
+	/**
+	 * Wait until the presence a client was last sent says the device is (or is not)
+	 * online.
+	 */
+	private void awaitOnline(SyncClient client, UUID device, boolean online) {
+		JsonNode latest = this.shown.getOrDefault(client, client.presence());
 		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 		while (!isOnline(latest, device, online)) {
 			assertThat(System.nanoTime()).as("presence of %s online=%s", device, online).isLessThan(deadline);
 			latest = client.next("presence");
+			this.shown.put(client, latest);
 		}
 	}
 

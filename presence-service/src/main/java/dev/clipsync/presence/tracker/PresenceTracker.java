@@ -1,6 +1,7 @@
 package dev.clipsync.presence.tracker;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -27,8 +28,13 @@ public class PresenceTracker {
 
 	private static final Logger logger = LoggerFactory.getLogger(PresenceTracker.class);
 
-	/** Adds a connection; answers 1 when the device just came online. */
+	/**
+	 * Adds a connection; answers 1 when the device just came online. A connection that
+	 * has closed is never added back: a reconciliation working from a snapshot taken
+	 * before the close would otherwise resurrect it.
+	 */
 	private static final RedisScript<Long> CONNECT = RedisScript.of("""
+			if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 			local added = redis.call('SADD', KEYS[1], ARGV[1])
 			local info = {lastSeen = tonumber(ARGV[5])}
 			local old = redis.call('HGET', KEYS[2], ARGV[2])
@@ -44,8 +50,12 @@ public class PresenceTracker {
 			return 0
 			""", Long.class);
 
-	/** Removes a connection; answers 1 when the device just went offline. */
+	/**
+	 * Removes a connection, remembering it closed; answers 1 when the device went
+	 * offline.
+	 */
 	private static final RedisScript<Long> DISCONNECT = RedisScript.of("""
+			redis.call('SET', KEYS[3], '1', 'EX', ARGV[4])
 			if redis.call('SREM', KEYS[1], ARGV[1]) == 0 then return 0 end
 			local old = redis.call('HGET', KEYS[2], ARGV[2])
 			if old then
@@ -56,6 +66,9 @@ public class PresenceTracker {
 			if redis.call('SCARD', KEYS[1]) == 0 then return 1 end
 			return 0
 			""", Long.class);
+
+	/** Longer than any reconciliation takes, so a stale snapshot can never outlive it. */
+	private static final Duration CLOSED_REMEMBERED = Duration.ofMinutes(10);
 
 	private final StringRedisTemplate redis;
 
@@ -87,7 +100,7 @@ public class PresenceTracker {
 		this.redis.opsForZSet().add(this.index, connection.indexEntry(), this.clock.millis());
 		Long cameOnline = this.redis.execute(CONNECT,
 				List.of(this.names.presenceConnections(connection.userId(), connection.deviceId()),
-						this.names.presenceDevices(connection.userId())),
+						this.names.presenceDevices(connection.userId()), closedKey(connection)),
 				connection.sessionId(), connection.deviceId().toString(), orEmpty(connection.name()),
 				orEmpty(connection.platform()), Long.toString(this.clock.millis()));
 		if (cameOnline != null && cameOnline == 1) {
@@ -104,8 +117,9 @@ public class PresenceTracker {
 	public boolean disconnected(Connection connection) {
 		Long wentOffline = this.redis.execute(DISCONNECT,
 				List.of(this.names.presenceConnections(connection.userId(), connection.deviceId()),
-						this.names.presenceDevices(connection.userId())),
-				connection.sessionId(), connection.deviceId().toString(), Long.toString(this.clock.millis()));
+						this.names.presenceDevices(connection.userId()), closedKey(connection)),
+				connection.sessionId(), connection.deviceId().toString(), Long.toString(this.clock.millis()),
+				Long.toString(CLOSED_REMEMBERED.toSeconds()));
 		this.redis.opsForZSet().remove(this.index, connection.indexEntry());
 		if (wentOffline != null && wentOffline == 1) {
 			publish(connection.userId());
@@ -144,6 +158,13 @@ public class PresenceTracker {
 		catch (RuntimeException ex) {
 			logger.warn("Could not publish presence of user {}: {}", userId, ex.toString());
 		}
+	}
+
+	/**
+	 * Same hash tag as the user's other keys, so the scripts stay on one cluster shard.
+	 */
+	private String closedKey(Connection connection) {
+		return this.names.presenceDevices(connection.userId()) + ":closed:" + connection.sessionId();
 	}
 
 	private static String orEmpty(@Nullable String text) {
