@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.ReadOffset;
@@ -20,9 +21,11 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * this consumer was given but did not acknowledge come first (after a crash), then new
  * ones. Each entry goes to the handler and is acknowledged after it returns, so every
  * entry is handled by one member of the group, at least once. A handler that throws
- * leaves the entry pending and it is offered again on the next start.
+ * leaves the entry pending and it is offered again on the next start. Declared as a bean,
+ * it starts and stops with the application context, after anything that drains
+ * connections has stopped.
  */
-public final class StreamGroupReader {
+public final class StreamGroupReader implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(StreamGroupReader.class);
 
@@ -56,16 +59,28 @@ public final class StreamGroupReader {
 		this.handler = handler;
 	}
 
+	@Override
 	public void start() {
 		this.running = true;
 		this.reader = Thread.ofVirtual().name("stream-" + this.group).start(this::readLoop);
 	}
 
+	@Override
 	public void stop() {
 		this.running = false;
 		if (this.reader != null) {
 			this.reader.interrupt();
 		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return DEFAULT_PHASE - 100;
 	}
 
 	private void readLoop() {

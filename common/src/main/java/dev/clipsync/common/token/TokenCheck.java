@@ -26,6 +26,16 @@ public final class TokenCheck {
 	}
 
 	/**
+	 * Whether a token that passed once is still honoured: its device may have been signed
+	 * out since. For connections that outlive their handshake.
+	 * @param token a token this check accepted
+	 * @return {@code false} once the device was signed out
+	 */
+	public boolean stillAllowed(AccessToken token) {
+		return !this.denyList.isDenied(token);
+	}
+
+	/**
 	 * The check every service but auth-service runs: keys from auth-service's JWK Set
 	 * (cached five minutes, fetched again at most every 30 s for an unknown key id), and
 	 * the shared deny list.

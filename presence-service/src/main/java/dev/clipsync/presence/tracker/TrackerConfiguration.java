@@ -1,9 +1,11 @@
 package dev.clipsync.presence.tracker;
 
 import java.time.Clock;
+import java.util.UUID;
 
 import dev.clipsync.common.presence.PresenceReader;
 import dev.clipsync.common.redis.RedisNames;
+import dev.clipsync.common.redis.StreamGroupReader;
 import dev.clipsync.common.wire.UserChannelCodec;
 import dev.clipsync.presence.PresenceProperties;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,8 +31,9 @@ class TrackerConfiguration {
 	}
 
 	@Bean
-	static AccountEvents accountEvents(StringRedisTemplate redis, RedisNames names, PresenceTracker tracker) {
-		return new AccountEvents(redis, names, tracker);
+	static StreamGroupReader accountEventsReader(StringRedisTemplate redis, RedisNames names, PresenceTracker tracker) {
+		return new StreamGroupReader(redis, names.accountEvents(), "presence", "presence-" + UUID.randomUUID(),
+				new AccountEvents(tracker));
 	}
 
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import dev.clipsync.common.token.DeviceDenyList;
+import dev.clipsync.common.token.TokenCheck;
 import dev.clipsync.common.wire.ClipPublished;
 import dev.clipsync.common.wire.PresenceChanged;
 import dev.clipsync.common.wire.SignOut;
@@ -57,7 +57,7 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 
 	private final PresenceReporter presence;
 
-	private final DeviceDenyList denyList;
+	private final TokenCheck tokens;
 
 	private final JsonMapper json;
 
@@ -81,9 +81,9 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 	private UserChannels channels;
 
 	public LocalSessions(ClipStore store, JsonMapper json, Clock clock, GatewayProperties properties,
-			MeterRegistry meters, PresenceReporter presence, DeviceDenyList denyList) {
+			MeterRegistry meters, PresenceReporter presence, TokenCheck tokens) {
 		this.store = store;
-		this.denyList = denyList;
+		this.tokens = tokens;
 		this.presence = presence;
 		this.json = json;
 		this.clock = clock;
@@ -225,7 +225,7 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 	 */
 	private void stillAllowed(ClientSession session) {
 		try {
-			if (this.denyList.isDenied(session.token())) {
+			if (!this.tokens.stillAllowed(session.token())) {
 				session.close(new CloseStatus(SIGNED_OUT, "signed out"));
 			}
 		}

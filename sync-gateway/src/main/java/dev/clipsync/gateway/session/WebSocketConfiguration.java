@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import dev.clipsync.common.presence.PresenceReader;
-import dev.clipsync.common.token.DeviceDenyList;
 import dev.clipsync.common.token.TokenCheck;
 import dev.clipsync.gateway.GatewayProperties;
 import dev.clipsync.gateway.clips.ClipStore;
@@ -94,10 +93,8 @@ class WebSocketConfiguration implements WebSocketConfigurer {
 
 	@Bean
 	static LocalSessions localSessions(ClipStore store, JsonMapper json, Clock clock, GatewayProperties properties,
-			MeterRegistry meters, DrainOnShutdown drain, PresenceReporter presence, StringRedisTemplate redis,
-			RedisNames names) {
-		LocalSessions sessions = new LocalSessions(store, json, clock, properties, meters, presence,
-				new DeviceDenyList(redis, names));
+			MeterRegistry meters, DrainOnShutdown drain, PresenceReporter presence, TokenCheck tokens) {
+		LocalSessions sessions = new LocalSessions(store, json, clock, properties, meters, presence, tokens);
 		drain.drains(() -> sessions.all().stream().<Consumer<CloseStatus>>map((session) -> session::close).toList());
 		return sessions;
 	}
