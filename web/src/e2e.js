@@ -1,0 +1,72 @@
+// End-to-end encryption exactly as PROTOCOL.md and the Java SDK: PBKDF2-HMAC-SHA256
+// (600,000 iterations) from the passphrase, AES-256-GCM with a fresh 12-byte nonce, the
+// user id and clip id as associated data, and a version byte in front.
+
+export const E2E_MIME = 'application/x-clipsync-e2e';
+const VERSION = 1;
+const ITERATIONS = 600_000;
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The key, non-extractable: it can encrypt and decrypt but never be read back. */
+export async function deriveKey(passphrase, userId) {
+	const material = await crypto.subtle.importKey('raw', utf8.encode(passphrase.normalize('NFC')), 'PBKDF2', false,
+			['deriveKey']);
+	return crypto.subtle.deriveKey(
+			{ name: 'PBKDF2', hash: 'SHA-256', salt: utf8.encode('clipsync-e2e-v1:' + userId), iterations: ITERATIONS },
+			material, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+}
+
+/** The push fields for `clip` ({mime, encoding, data}) sealed for clip `id`. */
+export async function seal(key, userId, id, clip) {
+	const plaintext = utf8.encode(JSON.stringify({ mime: clip.mime, encoding: clip.encoding, data: clip.data }));
+	const nonce = crypto.getRandomValues(new Uint8Array(12));
+	const sealed = new Uint8Array(await crypto.subtle.encrypt(
+			{ name: 'AES-GCM', iv: nonce, additionalData: utf8.encode(userId + ':' + id) }, key, plaintext));
+	const out = new Uint8Array(1 + nonce.length + sealed.length);
+	out[0] = VERSION;
+	out.set(nonce, 1);
+	out.set(sealed, 1 + nonce.length);
+	return { mime: E2E_MIME, encoding: 'base64', data: toBase64(out), encrypted: true };
+}
+
+/** The clip's {mime, encoding, data}, or null when it cannot be opened (no key, other passphrase, damaged). */
+export async function open(key, userId, clip) {
+	if (!key) {
+		return null;
+	}
+	try {
+		const bytes = fromBase64(clip.data);
+		if (bytes.length < 1 + 12 + 16 || bytes[0] !== VERSION) {
+			return null;
+		}
+		const plaintext = await crypto.subtle.decrypt(
+				{ name: 'AES-GCM', iv: bytes.subarray(1, 13), additionalData: utf8.encode(userId + ':' + clip.id) }, key,
+				bytes.subarray(13));
+		const inner = JSON.parse(fromUtf8.decode(plaintext));
+		if (typeof inner.data !== 'string' || typeof inner.mime !== 'string') {
+			return null;
+		}
+		return { mime: inner.mime, encoding: inner.encoding || 'utf8', data: inner.data };
+	}
+	catch {
+		return null;
+	}
+}
+
+export function toBase64(bytes) {
+	let binary = '';
+	for (let i = 0; i < bytes.length; i += 0x8000) {
+		binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+	}
+	return btoa(binary);
+}
+
+export function fromBase64(text) {
+	const binary = atob(text);
+	const bytes = new Uint8Array(binary.length);
+	for (let i = 0; i < binary.length; i++) {
+		bytes[i] = binary.charCodeAt(i);
+	}
+	return bytes;
+}
