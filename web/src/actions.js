@@ -79,6 +79,9 @@ export async function register(email, password, deviceName) {
 
 export async function signOut() {
 	const current = session.get();
+	// stop syncing first: the server closes this device's connections on logout (4403),
+	// which must not read as having been signed out from elsewhere
+	feed?.end();
 	if (current) {
 		try {
 			await api.logout(await session.accessToken());

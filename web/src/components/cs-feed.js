@@ -24,6 +24,7 @@ class CsFeed extends HTMLElement {
 		if (this.shown === state.clips && this.names === state.devices) {
 			return;
 		}
+		const namesChanged = this.names !== state.devices;
 		this.shown = state.clips;
 		this.names = state.devices;
 		const keep = new Map();
@@ -34,6 +35,9 @@ class CsFeed extends HTMLElement {
 				item = h('li', {}, h('cs-clip'));
 			}
 			item.firstChild.clip = clip;
+			if (namesChanged) {
+				item.firstChild.render();
+			}
 			keep.set(key, item);
 			return item;
 		});

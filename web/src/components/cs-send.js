@@ -22,7 +22,6 @@ class CsSend extends HTMLElement {
 				h('div', { class: 'row wrap' },
 						h('label', { class: 'check', for: 'send-sensitive' }, this.sensitive,
 								' Sensitive: hidden until revealed, deleted after a minute'),
-						h('span', { class: 'grow' }),
 						h('button', { type: 'button', class: 'secondary', onclick: () => this.sendClipboard() },
 								'Send clipboard'),
 						h('button', { type: 'submit', class: 'primary' }, 'Send')));
