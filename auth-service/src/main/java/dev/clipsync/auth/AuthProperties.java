@@ -49,13 +49,15 @@ public record AuthProperties(@DefaultValue Redis redis, @DefaultValue Tokens tok
 	 * @param issuer the {@code iss} of every access token
 	 * @param accessTokenLifetime how long an access token is valid
 	 * @param refreshTokenLifetime how long a refresh token is valid if not used
+	 * @param sessionLifetime how long a device's session lasts from its login, however
+	 * often it is refreshed; then the device logs in again
 	 * @param signingKeys Ed25519 private keys; all of them are published, the active one
 	 * signs. Empty means a key is generated at start-up (development only).
 	 * @param activeKeyId id of the key that signs; defaults to the first key
 	 */
 	public record Tokens(@DefaultValue("clipsync") String issuer, @DefaultValue("15m") Duration accessTokenLifetime,
-			@DefaultValue("30d") Duration refreshTokenLifetime, @DefaultValue List<SigningKey> signingKeys,
-			@Nullable String activeKeyId) {
+			@DefaultValue("30d") Duration refreshTokenLifetime, @DefaultValue("90d") Duration sessionLifetime,
+			@DefaultValue List<SigningKey> signingKeys, @Nullable String activeKeyId) {
 	}
 
 	/**
@@ -71,22 +73,38 @@ public record AuthProperties(@DefaultValue Redis redis, @DefaultValue Tokens tok
 	}
 
 	/**
+	 * bcrypt runs on a pool of its own, so a burst of logins cannot take every core: when
+	 * the pool and its queue are full, a password check answers 503 with Retry-After.
+	 *
 	 * @param bcryptCost the bcrypt work factor (log2 rounds)
+	 * @param hashingThreads threads that run bcrypt; 0 means one per available core
+	 * @param maxWaitingChecks password checks that may wait for a thread; more are
+	 * refused
 	 */
-	public record Passwords(@DefaultValue("10") int bcryptCost) {
+	public record Passwords(@DefaultValue("10") int bcryptCost, @DefaultValue("0") int hashingThreads,
+			@DefaultValue("64") int maxWaitingChecks) {
 	}
 
 	/**
-	 * Failed password checks allowed in a sliding window, per email and per client
-	 * address; registrations allowed per client address in the same window.
+	 * Limits on password guessing and registration floods, in one sliding window. Only
+	 * failures count: a successful check releases its attempt.
 	 *
 	 * @param window the sliding window
-	 * @param failuresPerEmail failed checks allowed for one email
-	 * @param failuresPerAddress failed checks allowed from one client address
+	 * @param failuresPerEmailAndAddress failed logins allowed for one email from one
+	 * client address (IPv6: one /64)
+	 * @param failuresPerAddress failed logins allowed from one client address, any email
+	 * @param failuresPerEmailBeforeSlowdown failed logins for one email, from anywhere,
+	 * before each further login of that email is slowed down (never refused)
+	 * @param slowdownPerFailure how much each failure past that threshold adds
+	 * @param maxSlowdown the longest a login is slowed down
+	 * @param failuresPerDevice failed password checks (password change, account deletion)
+	 * allowed for one signed-in device
 	 * @param registrationsPerAddress registrations allowed from one client address
 	 */
-	public record Login(@DefaultValue("15m") Duration window, @DefaultValue("10") int failuresPerEmail,
-			@DefaultValue("50") int failuresPerAddress, @DefaultValue("20") int registrationsPerAddress) {
+	public record Login(@DefaultValue("15m") Duration window, @DefaultValue("10") int failuresPerEmailAndAddress,
+			@DefaultValue("50") int failuresPerAddress, @DefaultValue("10") int failuresPerEmailBeforeSlowdown,
+			@DefaultValue("250ms") Duration slowdownPerFailure, @DefaultValue("5s") Duration maxSlowdown,
+			@DefaultValue("10") int failuresPerDevice, @DefaultValue("20") int registrationsPerAddress) {
 	}
 
 }

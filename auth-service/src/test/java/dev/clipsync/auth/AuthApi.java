@@ -33,9 +33,22 @@ public final class AuthApi {
 	private final String clientAddress;
 
 	public AuthApi(int port) {
+		this(port, randomAddress());
+	}
+
+	/**
+	 * A client that poses as the given address.
+	 * @param port auth-service's port
+	 * @param clientAddress an IPv4 or IPv6 literal
+	 */
+	public AuthApi(int port, String clientAddress) {
 		this.base = "http://127.0.0.1:" + port;
+		this.clientAddress = clientAddress;
+	}
+
+	private static String randomAddress() {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
-		this.clientAddress = "10." + random.nextInt(256) + "." + random.nextInt(256) + "." + random.nextInt(1, 255);
+		return "10." + random.nextInt(256) + "." + random.nextInt(256) + "." + random.nextInt(1, 255);
 	}
 
 	public Response get(String path, String token) {

@@ -40,16 +40,14 @@ class AccountController {
 	}
 
 	@PostMapping(path = "/v1/auth/password", consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<Void> changePassword(Caller caller, @Valid @RequestBody PasswordChangeRequest request,
-			HttpServletRequest http) {
-		this.accounts.changePassword(caller, request.currentPassword(), request.newPassword(), http.getRemoteAddr());
+	ResponseEntity<Void> changePassword(Caller caller, @Valid @RequestBody PasswordChangeRequest request) {
+		this.accounts.changePassword(caller, request.currentPassword(), request.newPassword());
 		return ResponseEntity.noContent().build();
 	}
 
 	@DeleteMapping(path = "/v1/account", consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<Void> delete(Caller caller, @Valid @RequestBody AccountDeletionRequest request,
-			HttpServletRequest http) {
-		this.accounts.delete(caller, request.password(), http.getRemoteAddr());
+	ResponseEntity<Void> delete(Caller caller, @Valid @RequestBody AccountDeletionRequest request) {
+		this.accounts.delete(caller, request.password());
 		return ResponseEntity.noContent().build();
 	}
 

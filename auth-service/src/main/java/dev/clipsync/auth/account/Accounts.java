@@ -9,7 +9,6 @@ import dev.clipsync.auth.device.Device;
 import dev.clipsync.auth.device.DeviceRegistry;
 import dev.clipsync.auth.signout.DeviceSignOut;
 import dev.clipsync.auth.throttle.PasswordGuessing;
-import dev.clipsync.auth.token.RefreshTokens;
 import dev.clipsync.common.web.Caller;
 import dev.clipsync.common.web.ProblemException;
 import dev.clipsync.common.wire.SignOut;
@@ -21,6 +20,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -41,8 +42,6 @@ public class Accounts {
 
 	private final DeviceRegistry devices;
 
-	private final RefreshTokens refreshTokens;
-
 	private final DeviceSignOut signOut;
 
 	private final TransactionTemplate transaction;
@@ -52,13 +51,11 @@ public class Accounts {
 	private final MeterRegistry meters;
 
 	Accounts(UserAccountRepository repository, Passwords passwords, PasswordGuessing guessing, DeviceRegistry devices,
-			RefreshTokens refreshTokens, DeviceSignOut signOut, TransactionTemplate transaction, Clock clock,
-			MeterRegistry meters) {
+			DeviceSignOut signOut, TransactionTemplate transaction, Clock clock, MeterRegistry meters) {
 		this.repository = repository;
 		this.passwords = passwords;
 		this.guessing = guessing;
 		this.devices = devices;
-		this.refreshTokens = refreshTokens;
 		this.signOut = signOut;
 		this.transaction = transaction;
 		this.clock = clock;
@@ -91,43 +88,72 @@ public class Accounts {
 		return this.repository.findByEmailKey(EmailAddresses.key(email));
 	}
 
-	void changePassword(Caller caller, String currentPassword, String newPassword, String clientAddress) {
-		UserAccount account = checkPassword(caller, currentPassword, clientAddress);
+	/**
+	 * Lock the account for a login that checked this password hash, and tell whether it
+	 * is still the account's: a password change that committed since makes the login
+	 * fail, one that comes later waits for it and then signs its device out.
+	 * @param checked the account as it was when the password was checked
+	 * @return whether the account still exists with the same password
+	 */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public boolean lockWithPassword(UserAccount checked) {
+		return this.repository.lockSharedById(checked.id())
+			.filter((current) -> current.passwordHash().equals(checked.passwordHash()))
+			.isPresent();
+	}
+
+	void changePassword(Caller caller, String currentPassword, String newPassword) {
+		UserAccount account = checkPassword(caller, currentPassword);
 		String newHash = this.passwords.hash(newPassword);
 		this.transaction.executeWithoutResult((status) -> {
-			UserAccount current = this.repository.findById(account.id()).orElseThrow(Accounts::gone);
+			UserAccount current = this.repository.lockById(account.id()).orElseThrow(Accounts::gone);
+			if (!current.passwordHash().equals(account.passwordHash())) {
+				// changed by another device since we checked: the password given is not
+				// the current one any more
+				throw invalidCredentials();
+			}
+			List<Device> active = this.devices.lockActive(caller.userId());
+			if (active.stream().noneMatch((device) -> device.id().equals(caller.deviceId()))) {
+				throw ProblemException.unauthorized("This device was signed out.");
+			}
 			current.changePassword(newHash, this.clock.instant());
-			List<UUID> others = this.devices.listActive(caller.userId())
-				.stream()
-				.map(Device::id)
-				.filter((id) -> !id.equals(caller.deviceId()))
-				.toList();
-			this.refreshTokens.revokeForDevices(others);
-			this.signOut.signOut(caller.userId(), others, SignOut.Reason.PASSWORD_CHANGED);
+			List<Device> others = active.stream().filter((device) -> !device.id().equals(caller.deviceId())).toList();
+			this.devices.endSessions(caller.userId(), others, SignOut.Reason.PASSWORD_CHANGED);
 		});
 		logger.info("User {} changed the password; other devices signed out", caller.userId());
 	}
 
-	void delete(Caller caller, String password, String clientAddress) {
-		checkPassword(caller, password, clientAddress);
+	void delete(Caller caller, String password) {
+		checkPassword(caller, password);
 		this.transaction.executeWithoutResult((status) -> {
-			List<UUID> all = this.devices.listActive(caller.userId()).stream().map(Device::id).toList();
+			this.repository.lockById(caller.userId()).orElseThrow(Accounts::gone);
+			List<UUID> all = this.devices.lockActive(caller.userId()).stream().map(Device::id).toList();
+			// Every device's tokens are refused before the rows go: refreshes waiting for
+			// these locks then find no device.
+			this.signOut.signOutForGood(caller.userId(), all, SignOut.Reason.ACCOUNT_DELETED);
 			// Devices and refresh tokens go with the user (ON DELETE CASCADE).
 			this.repository.deleteById(caller.userId());
 			this.repository.flush();
-			this.signOut.signOut(caller.userId(), all, SignOut.Reason.ACCOUNT_DELETED);
 			this.signOut.announceAccountDeleted(caller.userId());
 		});
 		logger.info("Deleted user {}", caller.userId());
 	}
 
-	private UserAccount checkPassword(Caller caller, String password, String clientAddress) {
+	private UserAccount checkPassword(Caller caller, String password) {
 		UserAccount account = this.repository.findById(caller.userId()).orElseThrow(Accounts::gone);
-		this.guessing.checkAllowed(account.emailKey(), clientAddress);
-		if (!this.passwords.matches(password, account)) {
-			this.guessing.recordFailure(account.emailKey(), clientAddress);
+		PasswordGuessing.Attempt attempt = this.guessing.deviceCheck(caller.deviceId());
+		boolean matches;
+		try {
+			matches = this.passwords.matches(password, account);
+		}
+		catch (RuntimeException ex) {
+			this.guessing.succeeded(attempt); // never checked: does not count
+			throw ex;
+		}
+		if (!matches) {
 			throw invalidCredentials();
 		}
+		this.guessing.succeeded(attempt);
 		return account;
 	}
 

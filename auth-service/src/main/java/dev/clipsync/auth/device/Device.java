@@ -36,6 +36,8 @@ public class Device {
 	@Column(name = "revoked_at")
 	private @Nullable Instant revokedAt;
 
+	private long generation;
+
 	protected Device() {
 		// for JPA
 	}
@@ -47,6 +49,7 @@ public class Device {
 		this.platform = platform;
 		this.createdAt = now;
 		this.lastSeenAt = now;
+		this.generation = 1;
 	}
 
 	public UUID id() {
@@ -79,6 +82,37 @@ public class Device {
 
 	public void seen(Instant now) {
 		this.lastSeenAt = now;
+	}
+
+	/**
+	 * The generation of the device's current session: tokens issued for an older one are
+	 * refused.
+	 * @return the generation, 1 for a new device
+	 */
+	public long generation() {
+		return this.generation;
+	}
+
+	/**
+	 * End the current session: every token issued so far is of an older generation now.
+	 * Only with the device's row locked.
+	 * @return the new generation, the oldest one still honoured
+	 */
+	long endSession() {
+		this.generation++;
+		return this.generation;
+	}
+
+	/**
+	 * Move past a generation the deny list already refuses: a sign-out whose deny entry
+	 * was written but whose transaction did not commit must not leave the device with
+	 * tokens that are refused as soon as they are issued.
+	 * @param refusedBelow the oldest generation the deny list honours
+	 */
+	public void catchUp(long refusedBelow) {
+		if (refusedBelow > this.generation && refusedBelow != Long.MAX_VALUE) {
+			this.generation = refusedBelow;
+		}
 	}
 
 	void revoke(Instant now) {

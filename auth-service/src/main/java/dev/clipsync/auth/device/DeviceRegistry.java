@@ -1,31 +1,45 @@
 package dev.clipsync.auth.device;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import dev.clipsync.auth.signout.DeviceSignOut;
+import dev.clipsync.auth.token.RefreshTokens;
 import dev.clipsync.common.web.ActiveDevices;
 import dev.clipsync.common.wire.SignOut;
 
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The devices of every user: registered at login, listed, revoked.
+ * <p>
+ * Whatever issues tokens for a device or ends its session holds the device's row lock
+ * ({@link #lock}, {@link #lockActive}) for the whole decision, so a sign-out and a
+ * refresh or login of the same device never interleave: either the sign-out sees the new
+ * tokens and ends them, or the refresh sees the sign-out and refuses. Lock order
+ * everywhere: the user's row first (where the password matters), then devices in id
+ * order.
  */
 @Service
 public class DeviceRegistry implements ActiveDevices {
 
 	private final DeviceRepository repository;
 
+	private final RefreshTokens refreshTokens;
+
 	private final DeviceSignOut signOut;
 
 	private final Clock clock;
 
-	DeviceRegistry(DeviceRepository repository, DeviceSignOut signOut, Clock clock) {
+	DeviceRegistry(DeviceRepository repository, RefreshTokens refreshTokens, DeviceSignOut signOut, Clock clock) {
 		this.repository = repository;
+		this.refreshTokens = refreshTokens;
 		this.signOut = signOut;
 		this.clock = clock;
 	}
@@ -43,25 +57,30 @@ public class DeviceRegistry implements ActiveDevices {
 	 * @param platform what it runs
 	 * @return the device
 	 */
-	@Transactional
+	@Transactional(propagation = Propagation.MANDATORY)
 	public Device register(UUID userId, String name, String platform) {
 		return this.repository.save(new Device(userId, name, platform, this.clock.instant()));
 	}
 
 	/**
-	 * An active device of this user.
-	 * @param userId the owner
+	 * The device with its row locked until the surrounding transaction ends.
 	 * @param deviceId the device
-	 * @return the device, or empty when it is unknown, another user's, or revoked
+	 * @return the device, revoked or not; empty when unknown
 	 */
-	@Transactional(readOnly = true)
-	public Optional<Device> findActive(UUID userId, UUID deviceId) {
-		return this.repository.findById(deviceId).filter((d) -> d.userId().equals(userId) && d.isActive());
+	@Transactional(propagation = Propagation.MANDATORY)
+	public Optional<Device> lock(UUID deviceId) {
+		return this.repository.lockById(deviceId);
 	}
 
-	@Transactional(readOnly = true)
-	public Optional<Device> find(UUID deviceId) {
-		return this.repository.findById(deviceId);
+	/**
+	 * The user's active devices, their rows locked until the surrounding transaction
+	 * ends.
+	 * @param userId the owner
+	 * @return the devices, in id order
+	 */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public List<Device> lockActive(UUID userId) {
+		return this.repository.lockActiveByUserId(userId);
 	}
 
 	@Transactional(readOnly = true)
@@ -70,13 +89,32 @@ public class DeviceRegistry implements ActiveDevices {
 	}
 
 	/**
-	 * Record that the device was used now.
-	 * @param device the device
+	 * Record that a locked device was used now.
+	 * @param device the device, locked
 	 */
-	@Transactional
 	public void seen(Device device) {
 		device.seen(this.clock.instant());
-		this.repository.save(device);
+	}
+
+	/**
+	 * End the sessions of locked devices of one user: a new generation each, so their
+	 * refresh tokens are dead and their access tokens refused everywhere.
+	 * @param userId the owner
+	 * @param locked the devices, locked in this transaction
+	 * @param reason why, for gateways and clients
+	 */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public void endSessions(UUID userId, List<Device> locked, SignOut.Reason reason) {
+		if (locked.isEmpty()) {
+			return;
+		}
+		Map<UUID, Long> refusedBelow = new LinkedHashMap<>();
+		for (Device device : locked) {
+			refusedBelow.put(device.id(), device.endSession());
+		}
+		this.repository.flush();
+		this.refreshTokens.revokeForDevices(refusedBelow.keySet());
+		this.signOut.signOut(userId, refusedBelow, reason);
 	}
 
 	/**
@@ -88,10 +126,10 @@ public class DeviceRegistry implements ActiveDevices {
 	 */
 	@Transactional
 	public boolean revoke(UUID userId, UUID deviceId) {
-		Optional<Device> device = findActive(userId, deviceId);
+		Optional<Device> device = lock(deviceId).filter((d) -> d.userId().equals(userId) && d.isActive());
 		device.ifPresent((d) -> {
 			d.revoke(this.clock.instant());
-			this.signOut.signOut(userId, List.of(deviceId), SignOut.Reason.DEVICE_REVOKED);
+			endSessions(userId, List.of(d), SignOut.Reason.DEVICE_REVOKED);
 			this.signOut.announceDeviceRevoked(userId, deviceId);
 		});
 		return device.isPresent();

@@ -1,5 +1,7 @@
 package dev.clipsync.auth.session;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -10,10 +12,10 @@ import dev.clipsync.auth.account.Passwords;
 import dev.clipsync.auth.account.UserAccount;
 import dev.clipsync.auth.device.Device;
 import dev.clipsync.auth.device.DeviceRegistry;
-import dev.clipsync.auth.signout.DeviceSignOut;
 import dev.clipsync.auth.throttle.PasswordGuessing;
 import dev.clipsync.auth.token.AccessTokenIssuer;
 import dev.clipsync.auth.token.RefreshTokens;
+import dev.clipsync.common.token.DeviceDenyList;
 import dev.clipsync.common.web.Caller;
 import dev.clipsync.common.web.ProblemException;
 import dev.clipsync.common.wire.SignOut;
@@ -47,23 +49,26 @@ class Sessions {
 
 	private final RefreshTokens refreshTokens;
 
-	private final DeviceSignOut signOut;
+	private final DeviceDenyList denyList;
 
 	private final TransactionTemplate transaction;
+
+	private final Clock clock;
 
 	private final MeterRegistry meters;
 
 	Sessions(Accounts accounts, Passwords passwords, PasswordGuessing guessing, DeviceRegistry devices,
-			AccessTokenIssuer accessTokens, RefreshTokens refreshTokens, DeviceSignOut signOut,
-			TransactionTemplate transaction, MeterRegistry meters) {
+			AccessTokenIssuer accessTokens, RefreshTokens refreshTokens, DeviceDenyList denyList,
+			TransactionTemplate transaction, Clock clock, MeterRegistry meters) {
 		this.accounts = accounts;
 		this.passwords = passwords;
 		this.guessing = guessing;
 		this.devices = devices;
 		this.accessTokens = accessTokens;
 		this.refreshTokens = refreshTokens;
-		this.signOut = signOut;
+		this.denyList = denyList;
 		this.transaction = transaction;
+		this.clock = clock;
 		this.meters = meters;
 	}
 
@@ -73,77 +78,134 @@ class Sessions {
 	TokenPair login(String email, String password, LoginRequest.@Nullable NewDevice newDevice, @Nullable UUID deviceId,
 			String clientAddress) {
 		String emailKey = EmailAddresses.key(email);
+		PasswordGuessing.Attempt attempt;
 		try {
-			this.guessing.checkAllowed(emailKey, clientAddress);
+			attempt = this.guessing.login(emailKey, clientAddress);
 		}
 		catch (ProblemException ex) {
 			loginOutcome("throttled");
 			throw ex;
 		}
-		UserAccount account = this.accounts.findByEmail(email).orElse(null);
-		if (!this.passwords.matches(password, account)) {
-			this.guessing.recordFailure(emailKey, clientAddress);
+		UserAccount account;
+		boolean matches;
+		try {
+			account = this.accounts.findByEmail(email).orElse(null);
+			matches = this.passwords.matches(password, account);
+		}
+		catch (RuntimeException ex) {
+			// not a wrong password (busy, storage down): the attempt does not count
+			this.guessing.succeeded(attempt);
+			throw ex;
+		}
+		if (!matches) {
+			// the reserved attempt stays: it is the recorded failure
 			loginOutcome("failed");
-			throw new ProblemException(HttpStatus.UNAUTHORIZED, "invalid_credentials", "Invalid credentials",
-					"The email or the password is wrong.");
+			throw invalidCredentials();
 		}
-		Device device;
-		if (newDevice != null) {
-			device = this.devices.register(account.id(), newDevice.name(), newDevice.platform());
-		}
-		else {
-			// Unknown, another user's or revoked: the same answer, and the client's
-			// remedy is
-			// the same too: log in as a new device.
-			device = this.devices.findActive(account.id(), deviceId).orElseThrow(() -> {
-				loginOutcome("device_revoked");
-				return new ProblemException(HttpStatus.FORBIDDEN, "device_revoked", "Device revoked",
-						"This device was revoked or does not exist; log in as a new device.");
-			});
-			this.devices.seen(device);
-		}
+		this.guessing.succeeded(attempt);
+		// The password was checked outside any transaction (bcrypt is slow); decide with
+		// the user's row locked, so a password change either comes first and this login
+		// fails, or comes after and signs this new session out.
+		TokenPair pair = this.transaction.execute((status) -> {
+			if (!this.accounts.lockWithPassword(account)) {
+				loginOutcome("failed");
+				throw invalidCredentials();
+			}
+			Device device;
+			if (newDevice != null) {
+				device = this.devices.register(account.id(), newDevice.name(), newDevice.platform());
+			}
+			else {
+				// Unknown, another user's or revoked: the same answer, and the client's
+				// remedy is the same too: log in as a new device.
+				device = this.devices.lock(deviceId)
+					.filter((d) -> d.userId().equals(account.id()) && d.isActive())
+					.orElseThrow(() -> {
+						loginOutcome("device_revoked");
+						return new ProblemException(HttpStatus.FORBIDDEN, "device_revoked", "Device revoked",
+								"This device was revoked or does not exist; log in as a new device.");
+					});
+				this.devices.seen(device);
+			}
+			return tokenPair(device, this.clock.instant());
+		});
+
 		loginOutcome("ok");
-		logger.info("User {} logged in on device {}", account.id(), device.id());
-		return tokenPair(device);
+		logger.info("User {} logged in on device {}", account.id(), pair.deviceId());
+		return pair;
 	}
 
 	TokenPair refresh(String refreshToken) {
-		RefreshTokens.Exchange exchange = this.refreshTokens.exchange(refreshToken);
-		return switch (exchange) {
-			case RefreshTokens.Exchange.Exchanged(UUID deviceId) -> {
-				Optional<Device> device = this.devices.find(deviceId).filter(Device::isActive);
-				if (device.isEmpty()) {
-					yield invalidRefresh();
+		Optional<UUID> deviceId = this.refreshTokens.deviceOf(refreshToken);
+		if (deviceId.isEmpty()) {
+			return invalidRefresh();
+		}
+		// Everything is decided with the device's row locked: a concurrent sign-out of
+		// the
+		// device, or a second use of the same token, waits for this one and then sees it.
+		Refreshed refreshed = this.transaction.execute((status) -> {
+			Device device = this.devices.lock(deviceId.get()).orElse(null);
+			if (device == null) {
+				return new Refreshed(null, false);
+			}
+			RefreshTokens.Exchange exchange = this.refreshTokens.exchange(refreshToken, device.id(),
+					device.generation());
+			return switch (exchange) {
+				case RefreshTokens.Exchange.Exchanged(Instant sessionStartedAt) -> {
+					if (!device.isActive()) {
+						yield new Refreshed(null, false);
+					}
+					this.devices.seen(device);
+					yield new Refreshed(tokenPair(device, sessionStartedAt), false);
 				}
-				this.devices.seen(device.get());
-				refreshOutcome("ok");
-				yield tokenPair(device.get());
-			}
-			case RefreshTokens.Exchange.Invalid() -> invalidRefresh();
-			case RefreshTokens.Exchange.Reused(UUID deviceId) -> {
-				refreshOutcome("reused");
-				this.meters.counter("clipsync.auth.token.reuse.detected").increment();
-				this.devices.find(deviceId)
-					.ifPresent((device) -> this.transaction.executeWithoutResult((status) -> this.signOut
-						.signOut(device.userId(), List.of(deviceId), SignOut.Reason.TOKEN_REUSED)));
-				throw new ProblemException(HttpStatus.UNAUTHORIZED, "token_reused", "Refresh token reused",
-						"This refresh token was already used; the device's session is revoked. Log in again.");
-			}
-		};
+				case RefreshTokens.Exchange.Invalid() -> new Refreshed(null, false);
+				case RefreshTokens.Exchange.Reused() -> {
+					// The deny entries are written before this commits: if Redis is down
+					// the
+					// whole decision rolls back (503) and the next attempt detects reuse
+					// again.
+					this.devices.endSessions(device.userId(), List.of(device), SignOut.Reason.TOKEN_REUSED);
+					yield new Refreshed(null, true);
+				}
+			};
+		});
+		if (refreshed.reused()) {
+			refreshOutcome("reused");
+			this.meters.counter("clipsync.auth.token.reuse.detected").increment();
+			logger.warn("Refresh token reuse: signed out device {}", deviceId.get());
+			throw new ProblemException(HttpStatus.UNAUTHORIZED, "token_reused", "Refresh token reused",
+					"This refresh token was already used; the device's session is revoked. Log in again.");
+		}
+		if (refreshed.pair() == null) {
+			return invalidRefresh();
+		}
+		refreshOutcome("ok");
+		return refreshed.pair();
 	}
 
 	void logout(Caller caller) {
-		this.transaction.executeWithoutResult((status) -> {
-			this.refreshTokens.revokeForDevices(List.of(caller.deviceId()));
-			this.signOut.signOut(caller.userId(), List.of(caller.deviceId()), SignOut.Reason.LOGGED_OUT);
-		});
+		this.transaction.executeWithoutResult((status) -> this.devices.lock(caller.deviceId())
+			.ifPresent(
+					(device) -> this.devices.endSessions(caller.userId(), List.of(device), SignOut.Reason.LOGGED_OUT)));
 		logger.info("User {} logged out device {}", caller.userId(), caller.deviceId());
 	}
 
-	private TokenPair tokenPair(Device device) {
-		return new TokenPair(this.accessTokens.issue(device.userId(), device.id(), device.name(), device.platform()),
-				"Bearer", this.accessTokens.lifetime().toSeconds(), this.refreshTokens.issue(device.id()),
-				this.refreshTokens.lifetime().toSeconds(), device.userId(), device.id());
+	/** A new pair for a locked device. */
+	private TokenPair tokenPair(Device device, Instant sessionStartedAt) {
+		this.denyList.firstValidGeneration(device.userId(), device.id()).ifPresent(device::catchUp);
+		RefreshTokens.Issued refresh = this.refreshTokens.issue(device.id(), device.generation(), sessionStartedAt);
+		String access = this.accessTokens.issue(device.userId(), device.id(), device.name(), device.platform(),
+				device.generation());
+		return new TokenPair(access, "Bearer", this.accessTokens.lifetime().toSeconds(), refresh.token(),
+				refresh.lifetime().toSeconds(), device.userId(), device.id());
+	}
+
+	private static ProblemException invalidCredentials() {
+		return new ProblemException(HttpStatus.UNAUTHORIZED, "invalid_credentials", "Invalid credentials",
+				"The email or the password is wrong.");
+	}
+
+	private record Refreshed(@Nullable TokenPair pair, boolean reused) {
 	}
 
 	private TokenPair invalidRefresh() {

@@ -2,9 +2,9 @@ package dev.clipsync.auth.signout;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -67,22 +67,42 @@ public class DeviceSignOut {
 	}
 
 	/**
-	 * Sign these devices of the user out everywhere.
+	 * Sign these devices of the user out everywhere: each device's tokens of a generation
+	 * below the given one are refused from now on.
 	 * @param userId the user
-	 * @param deviceIds the devices; nothing happens when empty
+	 * @param refusedBelow for each device, the oldest generation still honoured; nothing
+	 * happens when empty
 	 * @param reason why, for gateways and clients
 	 */
-	public void signOut(UUID userId, Collection<UUID> deviceIds, SignOut.Reason reason) {
+	public void signOut(UUID userId, Map<UUID, Long> refusedBelow, SignOut.Reason reason) {
+		if (refusedBelow.isEmpty()) {
+			return;
+		}
+		refusedBelow.forEach((deviceId, generation) -> this.denyList.deny(userId, deviceId, generation, this.denyFor));
+		publishSignOut(userId, refusedBelow.keySet(), reason);
+	}
+
+	/**
+	 * Sign these devices out for good: every token they hold or will be issued before the
+	 * deny entries expire is refused. For devices that are about to disappear.
+	 * @param userId the user
+	 * @param deviceIds the devices
+	 * @param reason why
+	 */
+	public void signOutForGood(UUID userId, Collection<UUID> deviceIds, SignOut.Reason reason) {
 		if (deviceIds.isEmpty()) {
 			return;
 		}
-		Instant now = this.clock.instant();
 		for (UUID deviceId : deviceIds) {
-			this.denyList.deny(userId, deviceId, now, this.denyFor);
+			this.denyList.denyAll(userId, deviceId, this.denyFor);
 		}
-		this.meters.counter("clipsync.auth.signouts", "reason", reason.name().toLowerCase())
+		publishSignOut(userId, deviceIds, reason);
+	}
+
+	private void publishSignOut(UUID userId, Collection<UUID> deviceIds, SignOut.Reason reason) {
+		this.meters.counter("clipsync.auth.signouts", "reason", reason.name().toLowerCase(Locale.ROOT))
 			.increment(deviceIds.size());
-		String message = this.codec.encode(new SignOut(reason, List.copyOf(deviceIds), now));
+		String message = this.codec.encode(new SignOut(reason, List.copyOf(deviceIds), this.clock.instant()));
 		String channel = this.names.userChannel(userId);
 		afterCommit(() -> publish(channel, message));
 	}

@@ -5,12 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
-import java.util.OptionalLong;
 import java.util.UUID;
 
 import dev.clipsync.auth.AuthProperties;
 import dev.clipsync.common.token.AccessToken;
-import dev.clipsync.common.token.DeviceDenyList;
 import io.jsonwebtoken.Jwts;
 
 import org.springframework.stereotype.Component;
@@ -24,17 +22,14 @@ public class AccessTokenIssuer {
 
 	private final SigningKeys keys;
 
-	private final DeviceDenyList denyList;
-
 	private final String issuer;
 
 	private final Duration lifetime;
 
 	private final Clock clock;
 
-	AccessTokenIssuer(SigningKeys keys, DeviceDenyList denyList, AuthProperties properties, Clock clock) {
+	AccessTokenIssuer(SigningKeys keys, AuthProperties properties, Clock clock) {
 		this.keys = keys;
-		this.denyList = denyList;
 		this.issuer = properties.tokens().issuer();
 		this.lifetime = properties.tokens().accessTokenLifetime();
 		this.clock = clock;
@@ -46,19 +41,12 @@ public class AccessTokenIssuer {
 	 * @param deviceId the device
 	 * @param deviceName what the user calls the device, carried so other services can
 	 * show it
-	 * @param devicePlatform what the device runs
+	 * @param devicePlatform what it runs
+	 * @param generation the device session's generation, which the deny list compares
 	 * @return the compact JWS
 	 */
-	public String issue(UUID userId, UUID deviceId, String deviceName, String devicePlatform) {
+	public String issue(UUID userId, UUID deviceId, String deviceName, String devicePlatform, long generation) {
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
-		// iat has whole seconds, and a deny entry refuses every token issued up to its
-		// second,
-		// so a device logging in again in the second it was signed out gets the next
-		// second.
-		OptionalLong signedOutAt = this.denyList.signedOutAt(userId, deviceId);
-		if (signedOutAt.isPresent() && now.getEpochSecond() <= signedOutAt.getAsLong()) {
-			now = Instant.ofEpochSecond(signedOutAt.getAsLong() + 1);
-		}
 		return Jwts.builder()
 			.header()
 			.keyId(this.keys.activeKeyId())
@@ -68,6 +56,7 @@ public class AccessTokenIssuer {
 			.claim(AccessToken.DEVICE_CLAIM, deviceId.toString())
 			.claim(AccessToken.DEVICE_NAME_CLAIM, deviceName)
 			.claim(AccessToken.DEVICE_PLATFORM_CLAIM, devicePlatform)
+			.claim(AccessToken.GENERATION_CLAIM, generation)
 			.issuedAt(Date.from(now))
 			.expiration(Date.from(now.plus(this.lifetime)))
 			.id(UUID.randomUUID().toString())

@@ -38,16 +38,32 @@ class RefreshToken {
 	@Column(name = "revoked_at")
 	private @Nullable Instant revokedAt;
 
+	private long generation;
+
+	@Column(name = "session_started_at")
+	private Instant sessionStartedAt;
+
 	protected RefreshToken() {
 		// for JPA
 	}
 
-	RefreshToken(byte[] tokenHash, UUID deviceId, Instant issuedAt, Instant expiresAt) {
+	RefreshToken(byte[] tokenHash, UUID deviceId, long generation, Instant sessionStartedAt, Instant issuedAt,
+			Instant expiresAt) {
 		this.id = UUID.randomUUID();
 		this.tokenHash = tokenHash;
 		this.deviceId = deviceId;
+		this.generation = generation;
+		this.sessionStartedAt = sessionStartedAt;
 		this.issuedAt = issuedAt;
 		this.expiresAt = expiresAt;
+	}
+
+	long generation() {
+		return this.generation;
+	}
+
+	Instant sessionStartedAt() {
+		return this.sessionStartedAt;
 	}
 
 	UUID id() {

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -19,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
@@ -37,6 +37,8 @@ public class RefreshTokens {
 
 	private final Duration lifetime;
 
+	private final Duration sessionLifetime;
+
 	private final Clock clock;
 
 	private final SecureRandom random = new SecureRandom();
@@ -44,47 +46,62 @@ public class RefreshTokens {
 	RefreshTokens(RefreshTokenRepository repository, AuthProperties properties, Clock clock) {
 		this.repository = repository;
 		this.lifetime = properties.tokens().refreshTokenLifetime();
+		this.sessionLifetime = properties.tokens().sessionLifetime();
 		this.clock = clock;
 	}
 
-	public Duration lifetime() {
-		return this.lifetime;
-	}
-
 	/**
-	 * A new refresh token for the device's session.
+	 * A new refresh token for the device's session. Only with the device's row locked.
 	 * @param deviceId the device
-	 * @return the token, to hand to the client once
+	 * @param generation the device session's generation
+	 * @param sessionStartedAt when the login that started the session happened
+	 * @return the token, to hand to the client once, and its lifetime
 	 */
-	@Transactional
-	public String issue(UUID deviceId) {
+	@Transactional(propagation = Propagation.MANDATORY)
+	public Issued issue(UUID deviceId, long generation, Instant sessionStartedAt) {
 		byte[] bytes = new byte[TOKEN_BYTES];
 		this.random.nextBytes(bytes);
 		String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 		Instant now = this.clock.instant();
-		this.repository.save(new RefreshToken(hash(token), deviceId, now, now.plus(this.lifetime)));
-		return token;
+		Instant expiresAt = min(now.plus(this.lifetime), sessionStartedAt.plus(this.sessionLifetime));
+		this.repository.save(new RefreshToken(hash(token), deviceId, generation, sessionStartedAt, now, expiresAt));
+		return new Issued(token, Duration.between(now, expiresAt));
 	}
 
 	/**
-	 * Exchange a refresh token: it is dead afterwards, whatever the outcome.
+	 * The device a refresh token belongs to, if it is known at all: which device to lock
+	 * before {@link #exchange}.
 	 * @param token the token the client presented
+	 * @return the device
+	 */
+	@Transactional(readOnly = true)
+	public Optional<UUID> deviceOf(String token) {
+		return this.repository.findByTokenHash(hash(token)).map(RefreshToken::deviceId);
+	}
+
+	/**
+	 * Exchange a refresh token: it is dead afterwards, whatever the outcome. Only with
+	 * the device's row locked, so the token's state cannot change under the decision.
+	 * @param token the token the client presented
+	 * @param deviceId the device it must belong to
+	 * @param generation the device session's current generation
 	 * @return what the token turned out to be
 	 */
-	@Transactional
-	public Exchange exchange(String token) {
+	@Transactional(propagation = Propagation.MANDATORY)
+	public Exchange exchange(String token, UUID deviceId, long generation) {
 		Optional<RefreshToken> found = this.repository.findByTokenHash(hash(token));
 		Instant now = this.clock.instant();
-		if (found.isEmpty() || !found.get().isLive(now)) {
+		if (found.isEmpty() || !found.get().deviceId().equals(deviceId) || !found.get().isLive(now)
+				|| found.get().generation() != generation) {
+			// unknown, expired, revoked, or of a session that has ended since
 			return new Exchange.Invalid();
 		}
 		RefreshToken refreshToken = found.get();
 		if (refreshToken.wasUsed() || this.repository.markUsed(refreshToken.id(), now) == 0) {
-			this.repository.revokeForDevices(List.of(refreshToken.deviceId()), now);
-			logger.warn("Refresh token reuse detected; revoked the session of device {}", refreshToken.deviceId());
-			return new Exchange.Reused(refreshToken.deviceId());
+			logger.warn("Refresh token reuse detected on device {}", refreshToken.deviceId());
+			return new Exchange.Reused();
 		}
-		return new Exchange.Exchanged(refreshToken.deviceId());
+		return new Exchange.Exchanged(refreshToken.sessionStartedAt());
 	}
 
 	/**
@@ -117,19 +134,36 @@ public class RefreshTokens {
 		}
 	}
 
+	private static Instant min(Instant a, Instant b) {
+		return a.isBefore(b) ? a : b;
+	}
+
+	/**
+	 * A new refresh token.
+	 *
+	 * @param token the token, shown to the client once
+	 * @param lifetime how long until it expires
+	 */
+	public record Issued(String token, Duration lifetime) {
+	}
+
 	/** The outcome of presenting a refresh token. */
 	public sealed interface Exchange {
 
-		/** The token was live and is now used; issue the device a new pair. */
-		record Exchanged(UUID deviceId) implements Exchange {
+		/**
+		 * The token was live and is now used; issue the device a new pair.
+		 *
+		 * @param sessionStartedAt when the session's login happened
+		 */
+		record Exchanged(Instant sessionStartedAt) implements Exchange {
 		}
 
-		/** Unknown, expired or revoked. */
+		/** Unknown, expired, revoked, or of an ended session. */
 		record Invalid() implements Exchange {
 		}
 
-		/** Already exchanged before: the device's session is now revoked. */
-		record Reused(UUID deviceId) implements Exchange {
+		/** Already exchanged before: two parties hold the session, which must end. */
+		record Reused() implements Exchange {
 		}
 
 	}

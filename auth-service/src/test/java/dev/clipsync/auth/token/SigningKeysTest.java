@@ -1,13 +1,15 @@
 package dev.clipsync.auth.token;
 
-import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.clipsync.auth.AuthProperties;
 import dev.clipsync.auth.TestKeys;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.util.unit.DataSize;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -56,12 +58,26 @@ class SigningKeysTest {
 			.withMessageContaining("active-key-id");
 	}
 
+	/** Bound as Spring binds it, so every other setting keeps its default. */
 	private static AuthProperties properties(List<AuthProperties.SigningKey> keys, String activeKeyId) {
-		return new AuthProperties(new AuthProperties.Redis("cs"),
-				new AuthProperties.Tokens("clipsync", Duration.ofMinutes(15), Duration.ofDays(30), keys, activeKeyId),
-				new AuthProperties.Passwords(10), new AuthProperties.Login(Duration.ofMinutes(15), 10, 50, 20),
-				DataSize.ofKilobytes(64),
-				new AuthProperties.Discovery("v1", "/v1/auth", "/v1/sync", "/v1/clips", "/v1/presence", "/v1/devices"));
+		Map<String, String> values = new HashMap<>();
+		for (int i = 0; i < keys.size(); i++) {
+			AuthProperties.SigningKey key = keys.get(i);
+			String prefix = "clipsync.tokens.signing-keys[" + i + "].";
+			if (key.id() != null) {
+				values.put(prefix + "id", key.id());
+			}
+			if (key.privateKeyPem() != null) {
+				values.put(prefix + "private-key-pem", key.privateKeyPem());
+			}
+			if (key.jwk() != null) {
+				values.put(prefix + "jwk", key.jwk());
+			}
+		}
+		if (activeKeyId != null) {
+			values.put("clipsync.tokens.active-key-id", activeKeyId);
+		}
+		return new Binder(new MapConfigurationPropertySource(values)).bindOrCreate("clipsync", AuthProperties.class);
 	}
 
 }

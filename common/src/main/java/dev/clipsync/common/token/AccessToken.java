@@ -16,9 +16,11 @@ import org.jspecify.annotations.Nullable;
  * @param expiresAt the {@code exp} claim
  * @param deviceName the {@code dname} claim: what the user calls the device
  * @param devicePlatform the {@code dplat} claim: what the device runs
+ * @param generation the {@code gen} claim: the device session's generation it was issued
+ * for; 0 when absent, which any sign-out of the device refuses
  */
 public record AccessToken(UUID userId, UUID deviceId, String tokenId, Instant issuedAt, Instant expiresAt,
-		@Nullable String deviceName, @Nullable String devicePlatform) {
+		@Nullable String deviceName, @Nullable String devicePlatform, long generation) {
 
 	/** Claim that carries the device id. */
 	public static final String DEVICE_CLAIM = "did";
@@ -28,6 +30,9 @@ public record AccessToken(UUID userId, UUID deviceId, String tokenId, Instant is
 
 	/** Claim that carries the device's platform. */
 	public static final String DEVICE_PLATFORM_CLAIM = "dplat";
+
+	/** Claim that carries the generation of the device's session. */
+	public static final String GENERATION_CLAIM = "gen";
 
 	/** The only signature algorithm ClipSync issues and accepts. */
 	public static final String ALGORITHM = "EdDSA";

@@ -68,7 +68,18 @@ public final class AccessTokenVerifier {
 				uuid(claims.get(AccessToken.DEVICE_CLAIM, String.class), AccessToken.DEVICE_CLAIM),
 				required(claims.getId(), "jti"), issuedAt.toInstant(), expiresAt.toInstant(),
 				optionalText(claims, AccessToken.DEVICE_NAME_CLAIM),
-				optionalText(claims, AccessToken.DEVICE_PLATFORM_CLAIM));
+				optionalText(claims, AccessToken.DEVICE_PLATFORM_CLAIM), generation(claims));
+	}
+
+	private static long generation(Claims claims) {
+		Object value = claims.get(AccessToken.GENERATION_CLAIM);
+		if (value == null) {
+			return 0;
+		}
+		if (value instanceof Long || value instanceof Integer) {
+			return ((Number) value).longValue();
+		}
+		throw new InvalidTokenException("claim " + AccessToken.GENERATION_CLAIM + " is not an integer");
 	}
 
 	private static @Nullable String optionalText(Claims claims, String claim) {

@@ -2,21 +2,44 @@ package dev.clipsync.common.token;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
 
 import dev.clipsync.common.redis.RedisNames;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * Short-lived Redis entries that end a signed-out device's access tokens before they
- * expire. Access tokens are verified without asking auth-service, so when a device is
- * revoked, a password changes or an account is deleted, auth-service records the moment
- * here and every service refuses that device's tokens issued at or before that second. An
- * entry only has to outlive the longest access token, so it expires by itself.
+ * expire. Access tokens are verified without asking auth-service, so when a device's
+ * session ends (revocation, logout, password change, token reuse, account deletion),
+ * auth-service records here the oldest session generation of the device still honoured,
+ * and every service refuses the device's tokens of older generations (the {@code gen}
+ * claim). An entry only has to outlive the longest access token, so it expires by itself.
+ * <p>
+ * Generations only grow: an entry is never lowered, so two sign-outs landing in any order
+ * leave the higher one. The entries must not be evicted before they expire: Redis has to
+ * run with {@code maxmemory-policy noeviction} (see
+ * {@code dev.clipsync.common.redis.EvictionPolicyCheck}).
  */
 public final class DeviceDenyList {
+
+	/** Sets the entry unless it already refuses as much; keeps the longer expiry. */
+	private static final RedisScript<Long> RAISE = RedisScript.of("""
+			local current = tonumber(redis.call('GET', KEYS[1]))
+			local wanted = tonumber(ARGV[1])
+			local ttl = tonumber(ARGV[2])
+			if current ~= nil and current >= wanted then
+			  if redis.call('PTTL', KEYS[1]) < ttl then
+			    redis.call('PEXPIRE', KEYS[1], ttl)
+			  end
+			  return current
+			end
+			redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
+			return wanted
+			""", Long.class);
 
 	private final StringRedisTemplate redis;
 
@@ -28,39 +51,61 @@ public final class DeviceDenyList {
 	}
 
 	/**
-	 * Refuse the device's tokens issued at or before {@code signedOutAt}.
+	 * Refuse the device's tokens of generations below {@code firstValidGeneration}.
 	 * @param userId the device's owner
 	 * @param deviceId the device
-	 * @param signedOutAt when it was signed out
+	 * @param firstValidGeneration the oldest generation still honoured
 	 * @param keepFor how long to keep the entry: at least the access token lifetime
 	 */
-	public void deny(UUID userId, UUID deviceId, Instant signedOutAt, Duration keepFor) {
-		this.redis.opsForValue()
-			.set(this.names.deviceDenyEntry(userId, deviceId), Long.toString(signedOutAt.getEpochSecond()), keepFor);
+	public void deny(UUID userId, UUID deviceId, long firstValidGeneration, Duration keepFor) {
+		this.redis.execute(RAISE, List.of(this.names.deviceDenyEntry(userId, deviceId)),
+				Long.toString(firstValidGeneration), Long.toString(keepFor.toMillis()));
 	}
 
 	/**
-	 * Whether the token's device was signed out after the token was issued. Tokens carry
-	 * {@code iat} in whole seconds, so a token issued in the same second as the sign-out
-	 * is refused too; its device just refreshes.
+	 * Refuse every token of the device, issued or still to be issued, until the entry
+	 * expires. For devices that are gone (account deleted).
+	 * @param userId the device's owner
+	 * @param deviceId the device
+	 * @param keepFor how long to keep the entry: at least the access token lifetime
+	 */
+	public void denyAll(UUID userId, UUID deviceId, Duration keepFor) {
+		deny(userId, deviceId, Long.MAX_VALUE, keepFor);
+	}
+
+	/**
+	 * Refuse every token of the device until the entry expires.
+	 * @param userId the device's owner
+	 * @param deviceId the device
+	 * @param signedOutAt ignored: generations, not times, decide
+	 * @param keepFor how long to keep the entry
+	 * @deprecated use {@link #deny(UUID, UUID, long, Duration)} or
+	 * {@link #denyAll(UUID, UUID, Duration)}
+	 */
+	@Deprecated(forRemoval = true)
+	public void deny(UUID userId, UUID deviceId, Instant signedOutAt, Duration keepFor) {
+		denyAll(userId, deviceId, keepFor);
+	}
+
+	/**
+	 * Whether the token's device session ended after the token was issued.
 	 * @param token a token whose signature has been verified
 	 * @return {@code true} when the token must be refused
 	 */
 	public boolean isDenied(AccessToken token) {
-		OptionalLong signedOutAt = signedOutAt(token.userId(), token.deviceId());
-		return signedOutAt.isPresent() && token.issuedAt().getEpochSecond() <= signedOutAt.getAsLong();
+		OptionalLong refusedBelow = firstValidGeneration(token.userId(), token.deviceId());
+		return refusedBelow.isPresent() && token.generation() < refusedBelow.getAsLong();
 	}
 
 	/**
-	 * The second at which the device was last signed out, while that still matters. A
-	 * token issued for the device must carry a later {@code iat} to be honoured.
+	 * The oldest generation of the device still honoured, while that matters.
 	 * @param userId the device's owner
 	 * @param deviceId the device
-	 * @return the epoch second, or empty when no deny entry is live
+	 * @return the generation, or empty when no deny entry is live
 	 */
-	public OptionalLong signedOutAt(UUID userId, UUID deviceId) {
-		String signedOutAt = this.redis.opsForValue().get(this.names.deviceDenyEntry(userId, deviceId));
-		return (signedOutAt != null) ? OptionalLong.of(Long.parseLong(signedOutAt)) : OptionalLong.empty();
+	public OptionalLong firstValidGeneration(UUID userId, UUID deviceId) {
+		String generation = this.redis.opsForValue().get(this.names.deviceDenyEntry(userId, deviceId));
+		return (generation != null) ? OptionalLong.of(Long.parseLong(generation)) : OptionalLong.empty();
 	}
 
 }

@@ -41,33 +41,49 @@ class DeviceDenyListTest {
 	}
 
 	@Test
-	void refusesTokensIssuedUpToTheSignOutSecondOnly() {
+	void refusesTokensOfOlderGenerationsOnly() {
 		UUID user = UUID.randomUUID();
 		UUID device = UUID.randomUUID();
-		Instant signedOut = Instant.parse("2026-11-22T12:00:00.700Z");
-		assertThat(this.denyList.isDenied(token(user, device, signedOut.minusSeconds(60)))).isFalse();
+		assertThat(this.denyList.isDenied(token(user, device, 1))).isFalse();
 
-		this.denyList.deny(user, device, signedOut, Duration.ofMinutes(16));
+		this.denyList.deny(user, device, 3, Duration.ofMinutes(16));
 
-		assertThat(this.denyList.isDenied(token(user, device, signedOut.minusSeconds(60)))).isTrue();
-		assertThat(this.denyList.isDenied(token(user, device, Instant.parse("2026-11-22T12:00:00Z")))).isTrue();
-		assertThat(this.denyList.isDenied(token(user, device, Instant.parse("2026-11-22T12:00:01Z")))).isFalse();
-		assertThat(this.denyList.isDenied(token(user, UUID.randomUUID(), signedOut.minusSeconds(60)))).isFalse();
-		assertThat(this.denyList.signedOutAt(user, device)).hasValue(signedOut.getEpochSecond());
+		assertThat(this.denyList.isDenied(token(user, device, 1))).isTrue();
+		assertThat(this.denyList.isDenied(token(user, device, 2))).isTrue();
+		assertThat(this.denyList.isDenied(token(user, device, 3))).isFalse();
+		assertThat(this.denyList.isDenied(token(user, UUID.randomUUID(), 1))).isFalse();
+		// a token without the claim (generation 0) is refused by any entry
+		assertThat(this.denyList.isDenied(token(user, device, 0))).isTrue();
+		assertThat(this.denyList.firstValidGeneration(user, device)).hasValue(3);
+	}
+
+	@Test
+	void anEntryIsNeverLoweredSoSignOutsMayLandInAnyOrder() {
+		UUID user = UUID.randomUUID();
+		UUID device = UUID.randomUUID();
+		this.denyList.deny(user, device, 5, Duration.ofMinutes(16));
+		this.denyList.deny(user, device, 4, Duration.ofMinutes(16));
+		assertThat(this.denyList.firstValidGeneration(user, device)).hasValue(5);
+		this.denyList.denyAll(user, device, Duration.ofMinutes(16));
+		assertThat(this.denyList.isDenied(token(user, device, Long.MAX_VALUE - 1))).isTrue();
+		this.denyList.deny(user, device, 6, Duration.ofMinutes(16));
+		assertThat(this.denyList.firstValidGeneration(user, device)).hasValue(Long.MAX_VALUE);
 	}
 
 	@Test
 	void entriesExpireByThemselves() {
 		UUID user = UUID.randomUUID();
 		UUID device = UUID.randomUUID();
-		this.denyList.deny(user, device, Instant.now(), Duration.ofMinutes(16));
+		this.denyList.deny(user, device, 2, Duration.ofMinutes(16));
 		Long ttl = this.redis
 			.getExpire(new RedisNames(TestInfrastructure.redis().keyPrefix()).deviceDenyEntry(user, device));
 		assertThat(ttl).isBetween(15 * 60L, 16 * 60L);
 	}
 
-	private static AccessToken token(UUID user, UUID device, Instant issuedAt) {
-		return new AccessToken(user, device, "jti", issuedAt, issuedAt.plus(Duration.ofMinutes(15)), null, null);
+	private static AccessToken token(UUID user, UUID device, long generation) {
+		Instant issuedAt = Instant.now();
+		return new AccessToken(user, device, "jti", issuedAt, issuedAt.plus(Duration.ofMinutes(15)), null, null,
+				generation);
 	}
 
 }
