@@ -4,7 +4,13 @@
 #   2. validates every rendered object against strict Kubernetes JSON schemas (an unknown field,
 #      a wrong type or an unknown kind fails) and docker-compose.yml against the Compose
 #      specification schema (deploy/validate/validate.mjs);
-#   3. self-test: broken copies (unknown fields, wrong types) must FAIL, for the injected reason.
+#   3. how the objects fit together (deploy/validate/fit.mjs): nginx, the Ingress and the local
+#      front door route exactly the routing table of docs/deploy.md; Services select one
+#      workload's pods on a declared port; probes ask what each application serves on the port
+#      it listens on; environment variables bind to real properties; NetworkPolicies let the
+#      ingress controller reach exactly the routed services;
+#   4. self-test: broken copies (unknown fields, wrong types, objects that do not fit) must FAIL,
+#      for the injected reason, in the dev and the prod overlay.
 # Installs what it lacks (node packages from deploy/validate/package-lock.json; kubectl through
 # apt if absent), each step bounded in time; says nothing about tools already there.
 # Last line: "N passed, M failed" (checks); exit status 1 if any check failed.
@@ -113,6 +119,26 @@ for target in base overlays/dev overlays/prod; do
 done
 validate "${k8s_args[@]}" --compose "compose=docker-compose.yml"
 
+FRONT_DOOR_ROUTES=local/src/main/java/dev/clipsync/local/frontdoor/Routes.java
+fit() { # REPO K8S_ARGS... : runs fit.mjs on REPO's files
+  local repo=$1
+  shift
+  node "$VALIDATE_DIR/fit.mjs" --repo "$repo" "$@" --compose "$repo/docker-compose.yml" \
+    --nginx "$repo/deploy/nginx/nginx.conf" --front-door "$repo/$FRONT_DOOR_ROUTES"
+}
+fit_args=()
+for label in dev prod; do
+  [[ -f $work/$label.yaml ]] && fit_args+=(--k8s "$label=$work/$label.yaml")
+done
+out=$(fit . "${fit_args[@]}") || true
+grep -v '^counts: ' <<<"$out" || true
+if [[ $(grep '^counts: ' <<<"$out" | tail -n1) =~ ^counts:\ ([0-9]+)\ ([0-9]+)$ ]]; then
+  passed=$((passed + BASH_REMATCH[1]))
+  failed=$((failed + BASH_REMATCH[2]))
+else
+  fail "fit.mjs did not finish"
+fi
+
 # ---------------------------------------------------------------- self-test
 
 # Each case edits a copy, checks that the edit took, then expects validation to FAIL and to name
@@ -157,6 +183,55 @@ broken compose-unknown-field docker-compose.yml 'unknown field "restart_polcy"' 
   's/^(  postgres:\n    image: [^\n]*\n)/$1    restart_polcy: always\n/m'
 broken compose-wrong-type docker-compose.yml '/services/postgres/hostname: must be string' \
   's/^(  postgres:\n    image: [^\n]*\n)/$1    hostname: [postgres]\n/m'
+
+# Objects that are each valid but do not fit together: fit.mjs must FAIL on the injected reason.
+misfit() { # NAME OVERLAY FILE EXPECTED_IN_OUTPUT PERL_SUBSTITUTION
+  local name=$1 overlay=$2 file=$3 expect=$4 edit=$5 copy="$work/misfit-$1"
+  rm -rf "$copy" && mkdir -p "$copy/deploy" "$copy/$(dirname "$FRONT_DOOR_ROUTES")"
+  cp -r k8s docs docker-compose.yml "$copy/"
+  cp -r deploy/nginx "$copy/deploy/"
+  cp "$(dirname "$FRONT_DOOR_ROUTES")"/*.java "$copy/$(dirname "$FRONT_DOOR_ROUTES")/"
+  for service in auth-service sync-gateway presence-service; do
+    mkdir -p "$copy/$service/src/main/resources"
+    cp "$service/src/main/resources/application.yaml" "$copy/$service/src/main/resources/"
+  done
+  perl -0pi -e "$edit" "$copy/$file"
+  if cmp -s "$file" "$copy/$file"; then
+    fail "self-test $name: the edit did not apply to $file"
+    return
+  fi
+  if ! "${render_cmd[@]}" "$copy/k8s/overlays/$overlay" >"$copy/$overlay.yaml" 2>"$copy/render.err"; then
+    fail "self-test $name: the broken copy did not render"; sed 's/^/        /' "$copy/render.err"
+    return
+  fi
+  local out rc=0
+  out=$(fit "$copy" --k8s "$overlay=$copy/$overlay.yaml" 2>&1) || rc=$?
+  if ((rc == 1)) && grep -q '^FAIL' <<<"$out" && grep -qF -- "$expect" <<<"$out"; then
+    pass "self-test $name ($overlay): rejected ($(grep -m1 -F -- "$expect" <<<"$out" | sed 's/^ *//'))"
+  else
+    fail "self-test $name ($overlay): fit.mjs did not fail on it (exit status $rc)"
+    sed 's/^/        /' <<<"$out"
+  fi
+}
+
+misfit service-selector prod k8s/base/sync-gateway.yaml 'matches 0 Deployments' \
+  's/^(spec:\n  selector:\n    app.kubernetes.io\/name: )sync-gateway$/${1}sync-gatewey/m'
+misfit probe-path dev k8s/base/presence-service.yaml 'which presence-service does not serve' \
+  's/path: \/actuator\/health\/readiness,/path: \/actuator\/health\/ready,/'
+misfit container-port prod k8s/base/presence-service.yaml 'presence-service listens on 8083' \
+  's/containerPort: 8083/containerPort: 8084/'
+misfit env-name prod k8s/base/sync-gateway.yaml 'env CLIPSYNC_TOKENS_JWKS_URL binds to no property' \
+  's/name: CLIPSYNC_TOKENS_JWKSURI/name: CLIPSYNC_TOKENS_JWKS_URL/'
+misfit network-policy dev k8s/base/network-policies.yaml 'needs sync-gateway:8082 from the ingress controller' \
+  's/- \{protocol: TCP, port: 8082\}/- {protocol: TCP, port: 8085}/'
+misfit ingress-path prod k8s/base/ingress.yaml 'not in the routing table: prefix /v1/presences' \
+  's/path: \/v1\/presence$/path: \/v1\/presences/m'
+misfit nginx-route dev deploy/nginx/nginx.conf 'missing: exact /.well-known/jwks.json' \
+  's/location = \/\.well-known\/jwks\.json/location = \/.well-known\/jwks/'
+misfit front-door-route dev "$FRONT_DOOR_ROUTES" 'missing: prefix /v1/blobs -> sync-gateway' \
+  's/"\/v1\/blobs", "\/v1\/blobs\/\*\*"/"\/v1\/blobs"/'
+misfit compose-env dev docker-compose.yml 'env SERVER_TOMCAT_REMOTEIP_INTERNAL_PROXY binds to no property' \
+  's/SERVER_TOMCAT_REMOTEIP_INTERNALPROXIES: \*edge-proxy/SERVER_TOMCAT_REMOTEIP_INTERNAL_PROXY: *edge-proxy/'
 
 echo "$passed passed, $failed failed"
 ((failed == 0))

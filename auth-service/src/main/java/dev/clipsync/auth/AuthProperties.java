@@ -32,10 +32,16 @@ public record AuthProperties(@DefaultValue Redis redis, @DefaultValue Tokens tok
 	 * @param clips the clips REST endpoints
 	 * @param presence the presence endpoint
 	 * @param devices the devices endpoints
+	 * @param account the account endpoints
+	 * @param blobs the blob endpoints
+	 * @param jwks the JWK Set of the token signing keys
+	 * @param web the web client
 	 */
 	public record Discovery(@DefaultValue("v1") String api, @DefaultValue("/v1/auth") String auth,
 			@DefaultValue("/v1/sync") String sync, @DefaultValue("/v1/clips") String clips,
-			@DefaultValue("/v1/presence") String presence, @DefaultValue("/v1/devices") String devices) {
+			@DefaultValue("/v1/presence") String presence, @DefaultValue("/v1/devices") String devices,
+			@DefaultValue("/v1/account") String account, @DefaultValue("/v1/blobs") String blobs,
+			@DefaultValue("/.well-known/jwks.json") String jwks, @DefaultValue("/") String web) {
 	}
 
 	/**

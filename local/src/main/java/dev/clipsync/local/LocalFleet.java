@@ -7,40 +7,56 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import dev.clipsync.local.frontdoor.FrontDoor;
+import dev.clipsync.local.frontdoor.FrontDoorSettings;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import org.springframework.context.ConfigurableApplicationContext;
+
 /**
  * Starts the whole fleet on this machine and keeps it running until Ctrl-C: PostgreSQL
- * and Redis (embedded, data kept in {@code --data}), auth-service, two sync-gateways and
- * presence-service, each from its jar in a process of its own, and the discovery URL.
+ * and Redis (embedded, data kept in {@code --data}), auth-service, the sync-gateways and
+ * presence-service, each in a process of its own, and in front of them the one URL
+ * clients use.
  */
-@Command(name = "clipsync-local", mixinStandardHelpOptions = true,
-		description = "Run the whole ClipSync fleet on this machine.")
+@Command(name = "clipsync-local", mixinStandardHelpOptions = true, sortOptions = false,
+		description = { "Run the whole ClipSync fleet on this machine behind one URL.", "",
+				"Clients use only the URL it prints (default http://127.0.0.1:8080); the other ports are the "
+						+ "services' own, for probes and metrics." })
 public final class LocalFleet implements Callable<Integer> {
 
-	@Option(names = "--data", description = "Where data is kept between runs (default: ${DEFAULT-VALUE}).")
+	@Option(names = "--port", description = "The one URL clients use (default: ${DEFAULT-VALUE}).")
+	int port = 8080;
+
+	@Option(names = "--data", description = "Where data and logs are kept between runs (default: ${DEFAULT-VALUE}). "
+			+ "One fleet at a time per folder.")
 	Path data = Path.of(".clipsync-data");
 
-	@Option(names = "--repository",
-			description = "The ClipSync checkout whose jars to run (default: ${DEFAULT-VALUE}).")
-	Path repository = Path.of(".");
+	@Option(names = "--gateways", description = "How many sync-gateways (default: ${DEFAULT-VALUE}).")
+	int gateways = 2;
 
-	@Option(names = "--port", description = "The URL clients use (discovery) (default: ${DEFAULT-VALUE}).")
-	int port = 8080;
+	@Option(names = "--unsafe-fast",
+			description = "Turn off PostgreSQL's fsync and synchronous commit: faster writes, but a crash or power cut "
+					+ "can lose acknowledged clips and corrupt the data folder. For throwaway data only.")
+	boolean unsafeFast;
 
 	@Option(names = "--auth-port", description = "auth-service (default: ${DEFAULT-VALUE}).")
 	int authPort = 8081;
 
-	@Option(names = "--gateway-ports", split = ",", description = "The two sync-gateways (default: ${DEFAULT-VALUE}).")
-	int[] gatewayPorts = { 8082, 8084 };
+	@Option(names = "--gateway-ports", split = ",",
+			description = "The sync-gateways' ports (default: 8082, then 8084 and up).")
+	int @Nullable [] gatewayPorts;
 
 	@Option(names = "--presence-port", description = "presence-service (default: ${DEFAULT-VALUE}).")
 	int presencePort = 8083;
@@ -50,6 +66,10 @@ public final class LocalFleet implements Callable<Integer> {
 
 	@Option(names = "--redis-port", description = "Redis (default: ${DEFAULT-VALUE}).")
 	int redisPort = 16379;
+
+	@Option(names = "--repository",
+			description = "The ClipSync checkout whose jars to run (default: ${DEFAULT-VALUE}).")
+	Path repository = Path.of(".");
 
 	private final List<AutoCloseable> running = new ArrayList<>();
 
@@ -61,16 +81,39 @@ public final class LocalFleet implements Callable<Integer> {
 
 	@Override
 	public Integer call() throws Exception {
-		String busy = busyPorts();
+		if (this.gateways < 1 || this.gateways > 16) {
+			System.err.println("--gateways must be between 1 and 16.");
+			return 2;
+		}
+		int[] gatewayPorts = gatewayPorts();
+		if (gatewayPorts == null) {
+			System.err.println("--gateway-ports names " + this.gatewayPorts.length + " ports but --gateways is "
+					+ this.gateways + ": give one port per gateway.");
+			return 2;
+		}
+		Files.createDirectories(this.data);
+		DataFolderLock lock = DataFolderLock.acquire(this.data);
+		if (lock == null) {
+			System.err.println("Another clipsync-local is already using " + this.data.toAbsolutePath()
+					+ ". Stop it (Ctrl-C in its terminal), or run this one on another folder with --data DIR"
+					+ " (and other ports, see --help).");
+			return 2;
+		}
+		this.running.add(lock);
+		String busy = busyPorts(gatewayPorts);
 		if (busy != null) {
 			System.err.println(busy);
+			lock.close();
 			return 2;
 		}
 		Path logs = this.data.resolve("logs");
 		Files.createDirectories(logs);
+		// read by logback.xml: the libraries' logs go to logs/front-door.log
+		System.setProperty("clipsync.logs", logs.toAbsolutePath().toString());
 		Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "clipsync-local-stop"));
+		long started = System.nanoTime();
 		try {
-			startAll(logs);
+			startAll(logs, gatewayPorts);
 		}
 		catch (Exception ex) {
 			System.err.println("Could not start the fleet: " + ex.getMessage());
@@ -78,25 +121,36 @@ public final class LocalFleet implements Callable<Integer> {
 			return 1;
 		}
 		System.out.println();
-		System.out.println("ClipSync is running. Use http://127.0.0.1:" + this.port);
-		System.out.println("  discovery  http://127.0.0.1:" + this.port + "/.well-known/clipsync");
-		System.out.println("  logs       " + logs.toAbsolutePath());
+		System.out.printf("ClipSync is running at http://127.0.0.1:%d (ready in %.1f s)%n", this.port,
+				(System.nanoTime() - started) / 1e9);
+		System.out.println("  logs: " + logs.toAbsolutePath());
+		System.out.println("  data: " + this.data.toAbsolutePath()
+				+ (this.unsafeFast ? " (--unsafe-fast: a crash can lose clips)" : ""));
 		System.out.println("Press Ctrl-C to stop.");
 		this.stopped.await();
 		return 0;
 	}
 
-	private void startAll(Path logs) throws Exception {
-		say("Starting PostgreSQL on port " + this.postgresPort);
-		LocalPostgres postgres = LocalPostgres.start(this.data, this.postgresPort);
+	private void startAll(Path logs, int[] gatewayPorts) throws Exception {
+		Watchdog watchdog = Watchdog.start(this.data);
+		this.running.add(watchdog);
+		long start = System.nanoTime();
+		LocalPostgres postgres = LocalPostgres.start(this.data, this.postgresPort, !this.unsafeFast, logs);
 		this.running.add(postgres);
-		say("Starting Redis on port " + this.redisPort);
-		LocalRedis redis = LocalRedis.start(this.data, this.redisPort);
+		watchdog.postgres(postgres.dataDirectory());
+		ready("PostgreSQL", "127.0.0.1:" + this.postgresPort, start);
+		start = System.nanoTime();
+		LocalRedis redis = LocalRedis.start(this.data, this.redisPort, !this.unsafeFast, logs);
 		this.running.add(redis);
+		watchdog.process(redis.pid());
+		ready("Redis", "127.0.0.1:" + this.redisPort, start);
 
+		InetAddress proxyAddress = ProxyAddress.choose();
 		Map<String, String> shared = new LinkedHashMap<>();
 		shared.put("spring.data.redis.url", redis.url());
 		shared.put("clipsync.tokens.jwks-uri", "http://127.0.0.1:" + this.authPort + "/.well-known/jwks.json");
+		// Forwarded headers are believed only from the front door's address.
+		shared.put("server.tomcat.remoteip.internal-proxies", ProxyAddress.regex(proxyAddress));
 		Map<String, String> database = new LinkedHashMap<>(shared);
 		database.put("spring.datasource.url", postgres.jdbcUrl());
 		database.put("spring.datasource.username", "postgres");
@@ -106,18 +160,45 @@ public final class LocalFleet implements Callable<Integer> {
 		List<ServiceProcess> services = new ArrayList<>();
 		services.add(ServiceProcess.start("auth-service", jar("auth-service"), this.authPort, database, authEnvironment,
 				logs));
-		for (int i = 0; i < this.gatewayPorts.length; i++) {
-			services.add(ServiceProcess.start("sync-gateway-" + (i + 1), jar("sync-gateway"), this.gatewayPorts[i],
-					database, Map.of(), logs));
+		for (int i = 0; i < gatewayPorts.length; i++) {
+			services.add(ServiceProcess.start("sync-gateway-" + (i + 1), jar("sync-gateway"), gatewayPorts[i], database,
+					Map.of(), logs));
 		}
 		services.add(ServiceProcess.start("presence-service", jar("presence-service"), this.presencePort, shared,
 				Map.of(), logs));
 		this.running.addAll(services);
+		services.forEach((service) -> watchdog.process(service.pid()));
 		for (ServiceProcess service : services) {
-			say("Waiting for " + service.name() + " on port " + service.port());
-			service.awaitReady(Duration.ofMinutes(3), logs);
+			service.awaitReady(Duration.ofMinutes(5), logs);
+			ready(service.name(), "127.0.0.1:" + service.port(), service.startedAt());
 		}
-		this.running.add(Discovery.start(this.port, this.authPort, this.gatewayPorts[0], this.presencePort));
+		start = System.nanoTime();
+		Path web = this.repository.resolve("web");
+		ConfigurableApplicationContext frontDoor = FrontDoor
+			.start(new FrontDoorSettings(this.port, this.authPort, Arrays.stream(gatewayPorts).boxed().toList(),
+					this.presencePort, proxyAddress, Files.isDirectory(web) ? web.toAbsolutePath() : null));
+		this.running.add(frontDoor::close);
+		ready("front door", "http://127.0.0.1:" + this.port, start);
+	}
+
+	private static void ready(String component, String where, long startedNanos) {
+		System.out.printf("  ready  %-18s %-24s %5.1f s%n", component, where, (System.nanoTime() - startedNanos) / 1e9);
+	}
+
+	private int @Nullable [] gatewayPorts() {
+		if (this.gatewayPorts != null) {
+			if (this.gatewayPorts.length != this.gateways && this.gateways != 2) {
+				return null;
+			}
+			this.gateways = this.gatewayPorts.length;
+			return this.gatewayPorts;
+		}
+		int[] ports = new int[this.gateways];
+		ports[0] = 8082;
+		for (int i = 1; i < ports.length; i++) {
+			ports[i] = 8083 + i;
+		}
+		return ports;
 	}
 
 	private Path jar(String module) {
@@ -128,12 +209,12 @@ public final class LocalFleet implements Callable<Integer> {
 	 * Which of our ports another process holds, said plainly; {@code null} when all are
 	 * free.
 	 */
-	private String busyPorts() {
+	private @Nullable String busyPorts(int[] gatewayPorts) {
 		Map<String, Integer> ports = new LinkedHashMap<>();
 		ports.put("--port", this.port);
 		ports.put("--auth-port", this.authPort);
-		for (int i = 0; i < this.gatewayPorts.length; i++) {
-			ports.put("--gateway-ports (gateway " + (i + 1) + ")", this.gatewayPorts[i]);
+		for (int i = 0; i < gatewayPorts.length; i++) {
+			ports.put("--gateway-ports (gateway " + (i + 1) + ")", gatewayPorts[i]);
 		}
 		ports.put("--presence-port", this.presencePort);
 		ports.put("--postgres-port", this.postgresPort);
@@ -151,18 +232,32 @@ public final class LocalFleet implements Callable<Integer> {
 				+ " already in use by another process. Stop it, or choose other ports with the options named.";
 	}
 
-	/** Services first (they drain), then Redis and PostgreSQL. */
+	/**
+	 * The front door first (no new clients), then the services (they drain), and only
+	 * then Redis and PostgreSQL, which the services need until they have stopped.
+	 */
 	private synchronized void stopAll() {
 		if (this.running.isEmpty()) {
 			this.stopped.countDown();
 			return;
 		}
-		say("Stopping");
+		System.out.println();
+		System.out.println("Stopping ...");
 		List<AutoCloseable> reversed = new ArrayList<>(this.running);
-		java.util.Collections.reverse(reversed);
-		reversed.parallelStream().filter(ServiceProcess.class::isInstance).forEach(this::closeQuietly);
-		reversed.stream().filter((part) -> !(part instanceof ServiceProcess)).forEach(this::closeQuietly);
+		Collections.reverse(reversed);
+		List<AutoCloseable> services = reversed.stream().filter(ServiceProcess.class::isInstance).toList();
+		for (AutoCloseable part : reversed) {
+			if (part instanceof ServiceProcess) {
+				if (part == services.get(0)) {
+					services.parallelStream().forEach(this::closeQuietly);
+				}
+			}
+			else {
+				closeQuietly(part);
+			}
+		}
 		this.running.clear();
+		System.out.println("Stopped.");
 		this.stopped.countDown();
 	}
 
@@ -173,10 +268,6 @@ public final class LocalFleet implements Callable<Integer> {
 		catch (Exception ex) {
 			System.err.println("While stopping: " + ex.getMessage());
 		}
-	}
-
-	private static void say(String line) {
-		System.out.println("[clipsync-local] " + line);
 	}
 
 }

@@ -7,12 +7,15 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * PostgreSQL from binaries on Maven Central, with its data in the data directory, so
- * accounts and clips survive a restart.
+ * accounts and clips survive a restart. Durable by default: the embedded library starts
+ * PostgreSQL with fsync off (it is made for tests); here fsync and synchronous commit are
+ * switched back on, so an acknowledged clip survives a crash or a power cut.
  */
 final class LocalPostgres implements AutoCloseable {
 
@@ -22,21 +25,33 @@ final class LocalPostgres implements AutoCloseable {
 
 	private final int port;
 
-	private LocalPostgres(EmbeddedPostgres server, int port) {
+	private final Path data;
+
+	private LocalPostgres(EmbeddedPostgres server, int port, Path data) {
 		this.server = server;
 		this.port = port;
+		this.data = data;
 	}
 
-	static LocalPostgres start(Path dataDir, int port) throws IOException, SQLException {
+	static LocalPostgres start(Path dataDir, int port, boolean durable, Path logs) throws IOException, SQLException {
 		Path data = dataDir.resolve("postgres");
 		Files.createDirectories(data);
+		String onOrOff = durable ? "on" : "off";
+		// initdb's and the server's chatter go to the log file, not the console
+		ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(logs.resolve("postgres.log").toFile());
 		EmbeddedPostgres server = EmbeddedPostgres.builder()
 			.setPort(port)
 			.setDataDirectory(data)
 			.setCleanDataDirectory(false)
 			.setRegisterShutdownHook(false)
+			// "-c fsync=on" comes after the library's "-F" (fsync off) and wins
+			.setServerConfig("fsync", onOrOff)
+			.setServerConfig("synchronous_commit", onOrOff)
+			.setServerConfig("full_page_writes", onOrOff)
+			.setOutputRedirector(log)
+			.setErrorRedirector(log)
 			.start();
-		LocalPostgres postgres = new LocalPostgres(server, port);
+		LocalPostgres postgres = new LocalPostgres(server, port, data);
 		postgres.createDatabaseIfMissing();
 		return postgres;
 	}
@@ -45,13 +60,18 @@ final class LocalPostgres implements AutoCloseable {
 		return "jdbc:postgresql://127.0.0.1:" + this.port + "/" + DATABASE;
 	}
 
+	Path dataDirectory() {
+		return this.data;
+	}
+
 	private void createDatabaseIfMissing() throws SQLException {
 		try (Connection connection = DriverManager
 			.getConnection("jdbc:postgresql://127.0.0.1:" + this.port + "/postgres?user=postgres");
-				ResultSet exists = connection.createStatement()
+				Statement statement = connection.createStatement();
+				ResultSet exists = statement
 					.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'")) {
 			if (!exists.next()) {
-				connection.createStatement().execute("create database " + DATABASE);
+				statement.execute("create database " + DATABASE);
 			}
 		}
 	}

@@ -1,6 +1,5 @@
 package dev.clipsync.local;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -26,17 +25,18 @@ final class LocalRedis implements AutoCloseable {
 		this.port = port;
 	}
 
-	static LocalRedis start(Path dataDir, int port) throws IOException {
+	static LocalRedis start(Path dataDir, int port, boolean durable, Path logs) throws IOException {
 		Path data = dataDir.resolve("redis");
 		Files.createDirectories(data);
 		LocalRedis redis = new LocalRedis(port);
-		Path executable = onPath("redis-server");
+		Path executable = Detached.onPath("redis-server");
+		String fsync = durable ? "everysec" : "no";
 		if (executable != null) {
-			redis.process = new ProcessBuilder(
-					List.of(executable.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir",
-							data.toAbsolutePath().toString(), "--appendonly", "yes", "--save", ""))
+			redis.process = new ProcessBuilder(Detached.command(List.of(executable.toString(), "--port",
+					Integer.toString(port), "--bind", "127.0.0.1", "--dir", data.toAbsolutePath().toString(),
+					"--appendonly", "yes", "--appendfsync", fsync, "--save", "")))
 				.redirectErrorStream(true)
-				.redirectOutput(dataDir.resolve("logs").resolve("redis.log").toFile())
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("redis.log").toFile()))
 				.start();
 		}
 		else {
@@ -45,6 +45,7 @@ final class LocalRedis implements AutoCloseable {
 				.setting("bind 127.0.0.1")
 				.setting("dir " + data.toAbsolutePath())
 				.setting("appendonly yes")
+				.setting("appendfsync " + fsync)
 				.build();
 			redis.embedded.start();
 		}
@@ -75,18 +76,9 @@ final class LocalRedis implements AutoCloseable {
 		throw new IOException("Redis did not start on port " + this.port);
 	}
 
-	private static Path onPath(String executable) {
-		String path = System.getenv("PATH");
-		if (path == null) {
-			return null;
-		}
-		for (String directory : path.split(File.pathSeparator)) {
-			Path candidate = Path.of(directory, executable);
-			if (Files.isExecutable(candidate)) {
-				return candidate;
-			}
-		}
-		return null;
+	/** The Redis process, for the watchdog; the launcher's own pid for embedded Redis. */
+	long pid() {
+		return (this.process != null) ? this.process.pid() : ProcessHandle.current().pid();
 	}
 
 	@Override

@@ -26,6 +26,8 @@ final class ServiceProcess implements AutoCloseable {
 
 	private final int port;
 
+	private final long startedAt = System.nanoTime();
+
 	private ServiceProcess(String name, Process process, int port) {
 		this.name = name;
 		this.process = process;
@@ -38,8 +40,7 @@ final class ServiceProcess implements AutoCloseable {
 			throw new IOException(jar + " is missing; build first: ./mvnw -DskipTests package");
 		}
 		// Run a copy: a rebuild of the checkout while the fleet runs must not pull
-		// classes
-		// out from under a running service.
+		// classes out from under a running service.
 		Path copy = logs.resolveSibling("run").resolve(name + ".jar");
 		Files.createDirectories(copy.getParent());
 		Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
@@ -52,7 +53,7 @@ final class ServiceProcess implements AutoCloseable {
 		command.add("--server.port=" + port);
 		command.add("--logging.structured.format.console=");
 		settings.forEach((key, value) -> command.add("--" + key + "=" + value));
-		ProcessBuilder builder = new ProcessBuilder(command);
+		ProcessBuilder builder = new ProcessBuilder(Detached.command(command));
 		// Secrets go in the environment, not the command line other users can read.
 		builder.environment().putAll(environment);
 		Process process = builder.redirectErrorStream(true)
@@ -71,6 +72,10 @@ final class ServiceProcess implements AutoCloseable {
 
 	long pid() {
 		return this.process.pid();
+	}
+
+	long startedAt() {
+		return this.startedAt;
 	}
 
 	/** Wait until the service says it is ready, or fail naming its log. */

@@ -8,9 +8,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +21,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.clipsync.common.testsupport.SyncClient;
 import dev.clipsync.common.testsupport.TestInfrastructure;
@@ -30,12 +35,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The one-command fleet, run as a person runs it: a process started from the command
- * line, used through the discovery URL, stopped with a signal, started again on the same
- * data.
+ * line, used only through the one URL it prints, stopped with a signal, started again on
+ * the same data, and finally killed hard. The services' own ports are touched only to
+ * read the gateways' connection metrics and to show that forged forwarding headers are
+ * not believed there either.
  */
 class LocalFleetTest {
 
 	private static final HttpClient http = HttpClient.newHttpClient();
+
+	private static final String PASSWORD = "correct horse";
+
+	/** auth-service's default registrations per client address per window. */
+	private static final int REGISTRATIONS_PER_ADDRESS = 20;
 
 	@TempDir
 	Path data;
@@ -52,62 +64,168 @@ class LocalFleetTest {
 	}
 
 	@Test
-	void theWholeFleetRunsFromOneCommandKeepsItsDataAndLeavesNothingBehind() throws Exception {
-		int[] ports = ports(0);
-		String email = "local-" + UUID.randomUUID() + "@example.com";
-		List<ProcessHandle> children;
-		{
-			Fleet fleet = Fleet.start(this.data, ports);
-			fleet.awaitRunning();
-			JsonNode discovery = getJson("http://127.0.0.1:" + ports[0] + "/.well-known/clipsync", null);
-			String auth = discovery.get("auth").asString();
-			post(auth + "/register", Map.of("email", email, "password", "correct horse"), null);
-			JsonNode laptop = post(auth + "/login", Map.of("email", email, "password", "correct horse", "device",
-					Map.of("name", "Laptop", "platform", "linux")), null);
-			JsonNode phone = post(auth + "/login", Map.of("email", email, "password", "correct horse", "device",
-					Map.of("name", "Phone", "platform", "android")), null);
-			URI sync = URI.create(discovery.get("sync").asString());
-			URI otherGateway = URI.create("ws://127.0.0.1:" + ports[3] + "/v1/sync");
-			try (SyncClient onLaptop = SyncClient.connect(sync, laptop.get("accessToken").asString());
-					SyncClient onPhone = SyncClient.connect(otherGateway, phone.get("accessToken").asString())) {
-				onPhone.send(Map.of("type", "sync", "after", 0));
-				onPhone.next("synced");
-				onLaptop.push("copied on the laptop");
-				onLaptop.next("ack");
-				assertThat(onPhone.next("clip").get("data").asString()).isEqualTo("copied on the laptop");
-				// presence learns of connections from the gateways' events: a moment
-				// later
-				String presence = discovery.get("presence").asString();
-				Awaitility.await()
-					.atMost(Duration.ofSeconds(20))
-					.untilAsserted(
-							() -> assertThat(getJson(presence, laptop.get("accessToken").asString()).get("devices")
-								.findValuesAsString("name")).contains("Laptop", "Phone"));
-			}
-			children = fleet.process.descendants().toList();
-			assertThat(children).hasSizeGreaterThanOrEqualTo(4);
-			fleet.stop();
-			for (ProcessHandle child : children) {
-				child.onExit().get(30, TimeUnit.SECONDS);
-				assertThat(child.isAlive()).as("%s", child.info().commandLine()).isFalse();
-			}
-		}
-		// again, on the same data: the account, its clip and its tokens are still there
-		Fleet again = Fleet.start(this.data, ports);
-		try {
-			again.awaitRunning();
-			JsonNode discovery = getJson("http://127.0.0.1:" + ports[0] + "/.well-known/clipsync", null);
-			JsonNode login = post(discovery.get("auth").asString() + "/login", Map.of("email", email, "password",
-					"correct horse", "device", Map.of("name", "Tablet", "platform", "ios")), null);
-			JsonNode clips = getJson(discovery.get("clips").asString(), login.get("accessToken").asString());
-			assertThat(clips.get("clips").findValuesAsString("data")).containsExactly("copied on the laptop");
-		}
-		finally {
-			again.stop();
+	void aSecondFleetOnTheSameDataFolderIsToldToChooseAnother() throws Exception {
+		try (FileChannel channel = FileChannel.open(this.data.resolve("clipsync-local.lock"), StandardOpenOption.CREATE,
+				StandardOpenOption.WRITE); FileLock held = channel.lock()) {
+			Fleet second = Fleet.start(this.data, ports(0));
+			assertThat(second.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+			assertThat(second.process.exitValue()).isEqualTo(2);
+			assertThat(second.output()).contains("Another clipsync-local is already using")
+				.contains("--data")
+				.doesNotContain("Exception")
+				.doesNotContain("epg-lock");
 		}
 	}
 
-	/** Free ports: discovery, auth, gateway 1, gateway 2, presence, postgres, redis. */
+	@Test
+	void theFleetIsOneUrlThatBalancesSurvivesAGatewayKilledKeepsItsDataAndLeavesNothingBehind() throws Exception {
+		int[] ports = ports(0);
+		String base = "http://127.0.0.1:" + ports[0];
+		String ann = "ann-" + UUID.randomUUID() + "@example.com";
+		Fleet fleet = Fleet.start(this.data, ports);
+		fleet.awaitRunning();
+		assertThat(fleet.output()).contains("ClipSync is running at " + base)
+			.contains("ready  front door")
+			.doesNotContain("initdb")
+			.doesNotContain("INFO");
+
+		// discovery answers paths relative to the one URL; everything is reachable there
+		JsonNode discovery = getJson(base + "/.well-known/clipsync", null);
+		assertThat(discovery.get("sync").asString()).isEqualTo("/v1/sync");
+		assertThat(discovery.get("auth").asString()).isEqualTo("/v1/auth");
+		assertThat(getJson(base + discovery.get("jwks").asString(), null).get("keys")).isNotEmpty();
+		HttpResponse<String> unknown = get(base + "/actuator/health", null);
+		assertThat(unknown.statusCode()).isEqualTo(404);
+		assertThat(unknown.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
+
+		post(base + "/v1/auth/register", Map.of("email", ann, "password", PASSWORD), null, 201);
+		String laptop = login(base, ann, "Laptop");
+		String phone = login(base, ann, "Phone");
+
+		URI sync = URI.create(base.replace("http", "ws") + discovery.get("sync").asString());
+		SyncClient onLaptop = SyncClient.connect(sync, laptop);
+		SyncClient onPhone = SyncClient.connect(sync, phone);
+		// round-robin over two gateways: the two sockets are on different gateways
+		assertThat(connections(ports[2])).isEqualTo(1);
+		assertThat(connections(ports[3])).isEqualTo(1);
+
+		onPhone.send(Map.of("type", "sync", "after", 0));
+		onPhone.next("synced");
+		onLaptop.push("copied on the laptop");
+		long firstSeq = onLaptop.next("ack").get("seq").asLong();
+		assertThat(onPhone.next("clip").get("data").asString()).isEqualTo("copied on the laptop");
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(30))
+			.untilAsserted(
+					() -> assertThat(getJson(base + "/v1/presence", laptop).get("devices").findValuesAsString("name"))
+						.contains("Laptop", "Phone"));
+
+		// SIGKILL one gateway: the device that was on it reconnects through the front
+		// door to the other one and resumes from the last seq it holds, missing nothing
+		ProcessHandle victim = fleet.gateway(2);
+		victim.destroyForcibly();
+		victim.onExit().get(30, TimeUnit.SECONDS);
+		Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> onLaptop.isClosed() || onPhone.isClosed());
+		boolean phoneWasThere = onPhone.isClosed();
+		SyncClient stayed = phoneWasThere ? onLaptop : onPhone;
+		assertThat(stayed.isClosed()).isFalse();
+		stayed.push("pushed while the other was away");
+		stayed.next("ack");
+		try (SyncClient back = reconnect(sync, phoneWasThere ? phone : laptop)) {
+			back.send(Map.of("type", "sync", "after", firstSeq));
+			assertThat(back.next("clip").get("data").asString()).isEqualTo("pushed while the other was away");
+			back.next("synced");
+		}
+		onLaptop.close();
+		onPhone.close();
+
+		// account deletion through the front door
+		String bob = login(base, "bob-" + UUID.randomUUID() + "@example.com", null);
+		assertThat(send(base + "/v1/account", "DELETE", Map.of("password", PASSWORD), bob).statusCode()).isEqualTo(204);
+
+		// a forged X-Forwarded-For changes nothing: through the front door, nor on
+		// auth-service's own port, every registration counts against this machine
+		int used = 2; // ann and bob
+		for (; used < REGISTRATIONS_PER_ADDRESS; used++) {
+			register(base, "forged-" + used, 201);
+		}
+		assertThat(register(base, "forged-over", 429).headers().firstValue("Retry-After")).isPresent();
+		register("http://127.0.0.1:" + ports[1], "forged-direct", 429);
+
+		List<ProcessHandle> children = fleet.process.descendants().toList();
+		fleet.stop();
+		for (ProcessHandle child : children) {
+			child.onExit().get(60, TimeUnit.SECONDS);
+			assertThat(child.isAlive()).as("%s", child.info().commandLine()).isFalse();
+		}
+		assertThat(fleet.output()).doesNotContain("Exception");
+
+		// again, on the same data: the account and its history are still there
+		Fleet again = Fleet.start(this.data, ports);
+		again.awaitRunning();
+		String tablet = login(base, ann, "Tablet");
+		assertThat(getJson(base + "/v1/clips?after=0", tablet).get("clips").findValuesAsString("data"))
+			.containsExactly("copied on the laptop", "pushed while the other was away");
+
+		// the launcher killed hard runs no shutdown hook: its watchdog stops the rest
+		List<ProcessHandle> left = again.process.descendants().toList();
+		assertThat(left).hasSizeGreaterThanOrEqualTo(5);
+		again.process.destroyForcibly();
+		Awaitility.await()
+			.atMost(Duration.ofMinutes(2))
+			.untilAsserted(() -> assertThat(
+					left.stream().filter(ProcessHandle::isAlive).map((child) -> child.info().commandLine().orElse("?")))
+				.isEmpty());
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(60))
+			.until(() -> !Files.exists(this.data.resolve("postgres").resolve("postmaster.pid")));
+	}
+
+	private static SyncClient reconnect(URI sync, String token) {
+		// a client retries with backoff; the front door stops choosing a dead gateway
+		// within its next health check
+		SyncClient[] connected = new SyncClient[1];
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(300))
+			.ignoreExceptions()
+			.until(() -> {
+				connected[0] = SyncClient.connect(sync, token);
+				return true;
+			});
+		return connected[0];
+	}
+
+	private static HttpResponse<String> register(String base, String who, int status) throws Exception {
+		return post(base + "/v1/auth/register",
+				Map.of("email", who + "-" + UUID.randomUUID() + "@example.com", "password", PASSWORD),
+				Map.of("X-Forwarded-For", "203.0.113." + (1 + (who.hashCode() & 0x7f)), "Forwarded",
+						"for=198.51.100.7"),
+				status);
+	}
+
+	private static String login(String base, String email, String device) throws Exception {
+		if (device == null) {
+			post(base + "/v1/auth/register", Map.of("email", email, "password", PASSWORD), null, 201);
+			device = "Laptop";
+		}
+		HttpResponse<String> response = post(base + "/v1/auth/login",
+				Map.of("email", email, "password", PASSWORD, "device", Map.of("name", device, "platform", "linux")),
+				null, 200);
+		return SyncClient.json.readTree(response.body()).get("accessToken").asString();
+	}
+
+	/** The gateway's own count of its WebSocket connections (Prometheus). */
+	private static int connections(int gatewayPort) throws Exception {
+		String metrics = get("http://127.0.0.1:" + gatewayPort + "/actuator/prometheus", null).body();
+		Matcher matcher = Pattern.compile("(?m)^clipsync_gateway_connections(?:\\{[^}]*})? ([0-9.eE+-]+)$")
+			.matcher(metrics);
+		assertThat(matcher.find()).as("connections gauge of gateway %d", gatewayPort).isTrue();
+		return (int) Double.parseDouble(matcher.group(1));
+	}
+
+	/** Free ports: front door, auth, gateway 1, gateway 2, presence, postgres, redis. */
 	private static int[] ports(int authPort) {
 		int[] ports = new int[7];
 		for (int i = 0; i < ports.length; i++) {
@@ -119,23 +237,39 @@ class LocalFleetTest {
 		return ports;
 	}
 
-	private static JsonNode getJson(String url, String token) throws Exception {
+	private static HttpResponse<String> get(String url, String token) throws Exception {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
 		if (token != null) {
 			request.header("Authorization", "Bearer " + token);
 		}
-		HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-		assertThat(response.statusCode()).as(url).isEqualTo(200);
+		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static JsonNode getJson(String url, String token) throws Exception {
+		HttpResponse<String> response = get(url, token);
+		assertThat(response.statusCode()).as(url + " " + response.body()).isEqualTo(200);
 		return SyncClient.json.readTree(response.body());
 	}
 
-	private static JsonNode post(String url, Object body, String token) throws Exception {
-		HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+	private static HttpResponse<String> post(String url, Object body, Map<String, String> headers, int status)
+			throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
 			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(SyncClient.json.writeValueAsString(body)))
+			.POST(HttpRequest.BodyPublishers.ofString(SyncClient.json.writeValueAsString(body)));
+		if (headers != null) {
+			headers.forEach(request::header);
+		}
+		HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(url + " " + response.body()).isEqualTo(status);
+		return response;
+	}
+
+	private static HttpResponse<String> send(String url, String method, Object body, String token) throws Exception {
+		return http.send(HttpRequest.newBuilder(URI.create(url))
+			.header("Content-Type", "application/json")
+			.header("Authorization", "Bearer " + token)
+			.method(method, HttpRequest.BodyPublishers.ofString(SyncClient.json.writeValueAsString(body)))
 			.build(), HttpResponse.BodyHandlers.ofString());
-		assertThat(response.statusCode()).as(url + " " + response.body()).isBetween(200, 201);
-		return SyncClient.json.readTree(response.body());
 	}
 
 	/** The launcher in a process of its own, as `./clipsync-local` runs it. */
@@ -165,23 +299,32 @@ class LocalFleetTest {
 				catch (IOException ex) {
 					// the process is gone
 				}
-				this.running.completeExceptionally(new IllegalStateException("the fleet stopped:\\n" + output()));
+				this.running.completeExceptionally(new IllegalStateException("the fleet stopped:\n" + output()));
 			});
 		}
 
 		static Fleet start(Path data, int[] ports) throws IOException {
 			Files.createDirectories(data);
-			List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-					System.getProperty("java.class.path"), LocalFleet.class.getName(), "--data", data.toString(),
-					"--repository", System.getProperty("clipsync.repository"), "--port", Integer.toString(ports[0]),
-					"--auth-port", Integer.toString(ports[1]), "--gateway-ports", ports[2] + "," + ports[3],
-					"--presence-port", Integer.toString(ports[4]), "--postgres-port", Integer.toString(ports[5]),
-					"--redis-port", Integer.toString(ports[6]));
+			List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"),
+					"--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+					LocalFleet.class.getName(), "--data", data.toString(), "--repository",
+					System.getProperty("clipsync.repository"), "--port", Integer.toString(ports[0]), "--auth-port",
+					Integer.toString(ports[1]), "--gateway-ports", ports[2] + "," + ports[3], "--presence-port",
+					Integer.toString(ports[4]), "--postgres-port", Integer.toString(ports[5]), "--redis-port",
+					Integer.toString(ports[6]));
 			return new Fleet(new ProcessBuilder(command).redirectErrorStream(true).start());
 		}
 
 		void awaitRunning() throws Exception {
-			this.running.get(5, TimeUnit.MINUTES);
+			this.running.get(10, TimeUnit.MINUTES);
+		}
+
+		/** Gateway 1 or 2, by the jar its process runs. */
+		ProcessHandle gateway(int number) {
+			return this.process.descendants()
+				.filter((child) -> child.info().commandLine().orElse("").contains("sync-gateway-" + number + ".jar"))
+				.findFirst()
+				.orElseThrow(() -> new AssertionError("no process of sync-gateway-" + number));
 		}
 
 		/**

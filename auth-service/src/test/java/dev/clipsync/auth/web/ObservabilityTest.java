@@ -49,7 +49,8 @@ class ObservabilityTest {
 		var discovery = api.get("/.well-known/clipsync", null);
 		assertThat(discovery.status()).isEqualTo(200);
 		assertThat(discovery.body()).isEqualTo("{\"api\":\"v1\",\"auth\":\"/v1/auth\",\"sync\":\"/v1/sync\","
-				+ "\"clips\":\"/v1/clips\",\"presence\":\"/v1/presence\",\"devices\":\"/v1/devices\"}");
+				+ "\"clips\":\"/v1/clips\",\"presence\":\"/v1/presence\",\"devices\":\"/v1/devices\","
+				+ "\"account\":\"/v1/account\",\"blobs\":\"/v1/blobs\",\"jwks\":\"/.well-known/jwks.json\",\"web\":\"/\"}");
 	}
 
 	@Test
