@@ -21,7 +21,7 @@ public record PresenceProperties(@DefaultValue Redis redis, @DefaultValue Tokens
 	 * @param keyPrefix first segment of every Redis key and channel, shared by all
 	 * services
 	 */
-	public record Redis(@DefaultValue("cs") String keyPrefix) {
+	public record Redis(@DefaultValue("cs") String keyPrefix, @DefaultValue("60s") Duration claimAbandonedAfter) {
 	}
 
 	/**

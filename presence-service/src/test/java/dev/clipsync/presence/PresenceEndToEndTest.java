@@ -99,6 +99,41 @@ class PresenceEndToEndTest {
 		}
 	}
 
+	/**
+	 * A device that hops between gateways, with two presence replicas reconciling every
+	 * second: once its last connection closed it is offline and stays so; no
+	 * reconciliation from an older snapshot brings a closed connection back.
+	 */
+	@Test
+	void aDeviceHoppingBetweenGatewaysUnderTwoPresenceReplicasEndsOfflineAndStaysSo() {
+		Map<String, Object> quick = Map.of("clipsync.presence.reconcile-interval", "1s");
+		try (TestTokens tokens = new TestTokens();
+				RunningPresence first = RunningPresence.start(tokens, quick);
+				RunningPresence second = RunningPresence.start(tokens, quick);
+				ForkedService one = gateway(tokens);
+				ForkedService two = gateway(tokens)) {
+			UUID user = UUID.randomUUID();
+			UUID laptop = UUID.randomUUID();
+			UUID phone = UUID.randomUUID();
+			try (SyncClient onLaptop = SyncClient.connect(one.syncUri(),
+					tokens.token(user, laptop, "Laptop", "linux"))) {
+				for (int round = 0; round < 12; round++) {
+					ForkedService gateway = (round % 2 == 0) ? one : two;
+					SyncClient hop = SyncClient.connect(gateway.syncUri(),
+							tokens.token(user, phone, "Phone", "android"));
+					hop.close();
+				}
+				awaitOnline(onLaptop, phone, false);
+				String token = tokens.token(user, laptop);
+				Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(30)).until(() -> {
+					JsonNode rest = SyncClient.json.readTree(first.get("/v1/presence", token).body());
+					JsonNode entry = find(rest, phone);
+					return entry != null && !entry.get("online").asBoolean() && entry.get("connections").asInt() == 0;
+				});
+			}
+		}
+	}
+
 	private static ForkedService gateway(TestTokens tokens) {
 		TestPostgres postgres = TestInfrastructure.postgres();
 		Map<String, Object> properties = new HashMap<>();

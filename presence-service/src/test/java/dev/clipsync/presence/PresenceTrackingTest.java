@@ -92,6 +92,25 @@ class PresenceTrackingTest {
 	}
 
 	@Test
+	void everyChangeOfADevicesConnectionsIsPublishedSoCountsAreNeverStale() {
+		FakeGatewayReports gateway = new FakeGatewayReports(presence.bean(StringRedisTemplate.class));
+		UUID user = UUID.randomUUID();
+		UUID device = UUID.randomUUID();
+		try (RedisChannelRecorder channel = RedisChannelRecorder.subscribe(this.names.userChannel(user))) {
+			String first = gateway.connect(user, device, "Browser");
+			assertThat(device(next(channel), device).get("connections").asInt()).isEqualTo(1);
+			String second = gateway.connect(user, device, "Browser");
+			assertThat(device(next(channel), device).get("connections").asInt()).isEqualTo(2);
+			gateway.disconnect(first, user, device);
+			JsonNode oneLeft = next(channel);
+			assertThat(device(oneLeft, device).get("connections").asInt()).isEqualTo(1);
+			assertThat(online(oneLeft, device)).isTrue();
+			gateway.disconnect(second, user, device);
+			assertThat(online(next(channel), device)).isFalse();
+		}
+	}
+
+	@Test
 	void theConnectionsOfAGatewayThatDiedAreSweptWithinTheReconcileInterval() {
 		FakeGatewayReports gateway = new FakeGatewayReports(presence.bean(StringRedisTemplate.class));
 		UUID user = UUID.randomUUID();

@@ -26,8 +26,10 @@ public record GatewayProperties(@DefaultValue Redis redis, @DefaultValue Tokens 
 	/**
 	 * @param keyPrefix first segment of every Redis key and channel, shared by all
 	 * services
+	 * @param claimAbandonedAfter account events another gateway took and has not handled
+	 * for this long are taken over (that gateway died)
 	 */
-	public record Redis(@DefaultValue("cs") String keyPrefix) {
+	public record Redis(@DefaultValue("cs") String keyPrefix, @DefaultValue("60s") Duration claimAbandonedAfter) {
 	}
 
 	/**
@@ -44,9 +46,10 @@ public record GatewayProperties(@DefaultValue Redis redis, @DefaultValue Tokens 
 	 * @param maxSize the largest clip, counted in decoded bytes
 	 * @param keepPerUser how many of a user's newest clips are kept
 	 * @param maxAge clips older than this are deleted
+	 * @param sensitiveTtl sensitive clips older than this are deleted
 	 */
 	public record Clips(@DefaultValue("1MB") DataSize maxSize, @DefaultValue("200") int keepPerUser,
-			@DefaultValue("30d") Duration maxAge) {
+			@DefaultValue("30d") Duration maxAge, @DefaultValue("60s") Duration sensitiveTtl) {
 	}
 
 	/**
@@ -60,12 +63,16 @@ public record GatewayProperties(@DefaultValue Redis redis, @DefaultValue Tokens 
 	 * they are read from the database
 	 * @param maxInvalidMessages invalid messages tolerated on one connection before it is
 	 * closed
+	 * @param syncGrace how long live clips wait after the welcome for the client's first
+	 * {@code sync} (a client that resumes at the handshake needs no wait)
+	 * @param writeTimeout a connection whose current write has waited this long for the
+	 * client to read is closed (1013)
 	 */
 	public record Connections(@DefaultValue("20") int pushesPerSecond, @DefaultValue("50") int pushBurst,
 			@DefaultValue("20") int perUser, @DefaultValue("25s") Duration heartbeat,
 			@DefaultValue("60s") Duration idleTimeout, @DefaultValue("8MB") DataSize sendBufferLimit,
 			@DefaultValue("200ms") Duration gapWait, @DefaultValue("10") int maxInvalidMessages,
-			@DefaultValue("2s") Duration syncGrace) {
+			@DefaultValue("2s") Duration syncGrace, @DefaultValue("10s") Duration writeTimeout) {
 	}
 
 	/**

@@ -66,6 +66,9 @@ public final class RunningGateway implements AutoCloseable {
 		properties.put("clipsync.tokens.jwks-uri", tokens.jwksUri().toString());
 		properties.put("clipsync.drain.window", "100ms");
 		properties.put("spring.main.banner-mode", "off");
+		// Many gateways share the test database: open connections as needed, not 32 at
+		// once.
+		properties.put("spring.datasource.hikari.minimum-idle", "2");
 		return properties;
 	}
 

@@ -22,6 +22,11 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  */
 public final class PresenceReader {
 
+	private static final Comparator<DevicePresence> ORDER = Comparator.comparing(DevicePresence::online)
+		.reversed()
+		.thenComparing((device) -> String.valueOf(device.name()))
+		.thenComparing(DevicePresence::deviceId);
+
 	private final StringRedisTemplate redis;
 
 	private final RedisNames names;
@@ -50,10 +55,42 @@ public final class PresenceReader {
 			devices.add(new DevicePresence(deviceId, text(info, "name"), text(info, "platform"), open > 0, open,
 					Instant.ofEpochMilli(info.path("lastSeen").asLong())));
 		}
-		devices.sort(Comparator.comparing(DevicePresence::online)
-			.reversed()
-			.thenComparing((device) -> String.valueOf(device.name()))
-			.thenComparing(DevicePresence::deviceId));
+		devices.sort(ORDER);
+		return devices;
+	}
+
+	/**
+	 * The user's devices as a new connection should be greeted with: the connection
+	 * counted even when presence-service has not handled its connect event yet.
+	 * @param userId the user
+	 * @param deviceId the connecting device
+	 * @param connectionId the connection's id as reported to presence-service
+	 * @param name the device's name, for a device presence has never seen
+	 * @param platform the device's platform, likewise
+	 * @param now the current time
+	 * @return the devices
+	 */
+	public List<DevicePresence> greeting(UUID userId, UUID deviceId, String connectionId, String name, String platform,
+			Instant now) {
+		Boolean counted = this.redis.opsForSet()
+			.isMember(this.names.presenceConnections(userId, deviceId), connectionId);
+		List<DevicePresence> devices = new ArrayList<>(devices(userId));
+		if (Boolean.TRUE.equals(counted)) {
+			return devices;
+		}
+		int index = 0;
+		while (index < devices.size() && !devices.get(index).deviceId().equals(deviceId)) {
+			index++;
+		}
+		if (index < devices.size()) {
+			DevicePresence known = devices.remove(index);
+			devices
+				.add(new DevicePresence(deviceId, known.name(), known.platform(), true, known.connections() + 1, now));
+		}
+		else {
+			devices.add(new DevicePresence(deviceId, name, platform, true, 1, now));
+		}
+		devices.sort(ORDER);
 		return devices;
 	}
 

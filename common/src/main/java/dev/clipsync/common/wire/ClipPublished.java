@@ -15,10 +15,11 @@ import java.util.UUID;
  * @param data the content, as pushed
  * @param encoding {@code utf8} or {@code base64}
  * @param encrypted whether {@code data} is ciphertext
+ * @param sensitive whether it is a secret kept only briefly
  * @param createdAt when it was stored
  */
 public record ClipPublished(long seq, UUID id, UUID from, UUID session, String mime, String data, String encoding,
-		boolean encrypted, Instant createdAt) implements UserChannelMessage {
+		boolean encrypted, boolean sensitive, Instant createdAt) implements UserChannelMessage {
 
 	static final String TYPE = "clip";
 

@@ -24,9 +24,12 @@ public final class ForkedService implements AutoCloseable {
 
 	private final int port;
 
-	private ForkedService(Process process, int port) {
+	private final Path log;
+
+	private ForkedService(Process process, int port, Path log) {
 		this.process = process;
 		this.port = port;
+		this.log = log;
 	}
 
 	/**
@@ -74,11 +77,14 @@ public final class ForkedService implements AutoCloseable {
 		});
 		command.add("--server.port=" + port);
 		try {
+			// Its log goes to a file, so a service that does not come up can say why.
+			Path log = Files.createTempFile("clipsync-forked-", ".log");
+			log.toFile().deleteOnExit();
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.redirectOutput(log.toFile())
 				.start();
-			ForkedService gateway = new ForkedService(process, port);
-			gateway.awaitReady(Duration.ofSeconds(60));
+			ForkedService gateway = new ForkedService(process, port, log);
+			gateway.awaitReady(Duration.ofSeconds(120));
 			return gateway;
 		}
 		catch (IOException ex) {
@@ -116,7 +122,8 @@ public final class ForkedService implements AutoCloseable {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
 			if (!this.process.isAlive()) {
-				throw new IllegalStateException("forked service exited with " + this.process.exitValue());
+				throw new IllegalStateException(
+						"forked service exited with " + this.process.exitValue() + "; its log ends:\n" + logTail());
 			}
 			try {
 				HttpResponse<Void> response = http.send(HttpRequest.newBuilder(readiness).build(),
@@ -141,7 +148,17 @@ public final class ForkedService implements AutoCloseable {
 			}
 		}
 		kill();
-		throw new IllegalStateException("forked service not ready within " + timeout);
+		throw new IllegalStateException("forked service not ready within " + timeout + "; its log ends:\n" + logTail());
+	}
+
+	private String logTail() {
+		try {
+			List<String> lines = Files.readAllLines(this.log);
+			return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+		}
+		catch (IOException ex) {
+			return "(log unreadable: " + ex + ")";
+		}
 	}
 
 }

@@ -174,16 +174,13 @@ public final class SyncClient implements AutoCloseable {
 	 * in their order.
 	 */
 	public JsonNode next(String type) {
-		List<JsonNode> one = collect(type, 1, Duration.ofSeconds(10));
-		if (one.isEmpty()) {
-			throw new AssertionError("no " + type + " message within 10 s");
-		}
-		return one.get(0);
+		return collect(type, 1, Duration.ofSeconds(10)).get(0);
 	}
 
 	/**
-	 * Messages of a type, in order, until {@code count} arrived or {@code timeout}
-	 * passed; messages of other types are set aside for later polls.
+	 * The next {@code count} messages of a type, in order; messages of other types are
+	 * set aside for later polls.
+	 * @throws AssertionError when fewer arrived within the timeout
 	 */
 	public List<JsonNode> collect(String type, int count, Duration timeout) {
 		List<JsonNode> messages = new ArrayList<>();
@@ -211,6 +208,10 @@ public final class SyncClient implements AutoCloseable {
 					this.setAside.addLast(message);
 				}
 			}
+		}
+		if (messages.size() < count) {
+			throw new AssertionError("only " + messages.size() + " of " + count + " " + type + " messages within "
+					+ timeout + ": " + messages);
 		}
 		return messages;
 	}

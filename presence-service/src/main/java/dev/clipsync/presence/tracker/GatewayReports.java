@@ -71,7 +71,8 @@ public class GatewayReports implements SmartLifecycle {
 		this.json = json;
 		this.clock = clock;
 		this.reconcileInterval = properties.presence().reconcileInterval();
-		this.events = new StreamGroupReader(redis, names.presenceEvents(), "presence", this.replica, this::handle);
+		this.events = new StreamGroupReader(redis, names.presenceEvents(), "presence", this.replica, this::handle,
+				properties.redis().claimAbandonedAfter());
 		this.eventsHandled = meters.counter("clipsync.presence.events.handled");
 		this.sweptConnections = meters.counter("clipsync.presence.swept.connections");
 		this.reconciliations = meters.counter("clipsync.presence.reconciliations");

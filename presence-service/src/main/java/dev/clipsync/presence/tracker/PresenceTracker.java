@@ -29,9 +29,10 @@ public class PresenceTracker {
 	private static final Logger logger = LoggerFactory.getLogger(PresenceTracker.class);
 
 	/**
-	 * Adds a connection; answers 1 when the device just came online. A connection that
-	 * has closed is never added back: a reconciliation working from a snapshot taken
-	 * before the close would otherwise resurrect it.
+	 * Adds a connection; answers 1 when the device just came online, 2 when it was online
+	 * already and has one connection more, 0 when nothing changed. A connection that has
+	 * closed is never added back: a reconciliation working from a snapshot taken before
+	 * the close would otherwise resurrect it.
 	 */
 	private static final RedisScript<Long> CONNECT = RedisScript.of("""
 			if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
@@ -46,13 +47,15 @@ public class PresenceTracker {
 			if ARGV[3] ~= '' then info.name = ARGV[3] end
 			if ARGV[4] ~= '' then info.platform = ARGV[4] end
 			redis.call('HSET', KEYS[2], ARGV[2], cjson.encode(info))
-			if added == 1 and redis.call('SCARD', KEYS[1]) == 1 then return 1 end
-			return 0
+			if added == 0 then return 0 end
+			if redis.call('SCARD', KEYS[1]) == 1 then return 1 end
+			return 2
 			""", Long.class);
 
 	/**
 	 * Removes a connection, remembering it closed; answers 1 when the device went
-	 * offline.
+	 * offline, 2 when it is still online with one connection fewer, 0 when nothing
+	 * changed.
 	 */
 	private static final RedisScript<Long> DISCONNECT = RedisScript.of("""
 			redis.call('SET', KEYS[3], '1', 'EX', ARGV[4])
@@ -64,7 +67,7 @@ public class PresenceTracker {
 			  redis.call('HSET', KEYS[2], ARGV[2], cjson.encode(info))
 			end
 			if redis.call('SCARD', KEYS[1]) == 0 then return 1 end
-			return 0
+			return 2
 			""", Long.class);
 
 	/** Longer than any reconciliation takes, so a stale snapshot can never outlive it. */
@@ -103,11 +106,11 @@ public class PresenceTracker {
 						this.names.presenceDevices(connection.userId()), closedKey(connection)),
 				connection.sessionId(), connection.deviceId().toString(), orEmpty(connection.name()),
 				orEmpty(connection.platform()), Long.toString(this.clock.millis()));
-		if (cameOnline != null && cameOnline == 1) {
+		if (cameOnline != null && cameOnline > 0) {
+			// Every change of a device's connections, so that counts are never stale.
 			publish(connection.userId());
-			return true;
 		}
-		return false;
+		return cameOnline != null && cameOnline == 1;
 	}
 
 	/**
@@ -121,11 +124,10 @@ public class PresenceTracker {
 				connection.sessionId(), connection.deviceId().toString(), Long.toString(this.clock.millis()),
 				Long.toString(CLOSED_REMEMBERED.toSeconds()));
 		this.redis.opsForZSet().remove(this.index, connection.indexEntry());
-		if (wentOffline != null && wentOffline == 1) {
+		if (wentOffline != null && wentOffline > 0) {
 			publish(connection.userId());
-			return true;
 		}
-		return false;
+		return wentOffline != null && wentOffline == 1;
 	}
 
 	/** Every connection presence believes open, as {@link Connection#indexEntry()}s. */

@@ -31,9 +31,10 @@ class TrackerConfiguration {
 	}
 
 	@Bean
-	static StreamGroupReader accountEventsReader(StringRedisTemplate redis, RedisNames names, PresenceTracker tracker) {
+	static StreamGroupReader accountEventsReader(StringRedisTemplate redis, RedisNames names, PresenceTracker tracker,
+			PresenceProperties properties) {
 		return new StreamGroupReader(redis, names.accountEvents(), "presence", "presence-" + UUID.randomUUID(),
-				new AccountEvents(tracker));
+				new AccountEvents(tracker), properties.redis().claimAbandonedAfter());
 	}
 
 }

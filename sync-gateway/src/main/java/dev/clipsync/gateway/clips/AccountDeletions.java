@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import dev.clipsync.common.redis.RedisNames;
 import dev.clipsync.common.redis.StreamGroupReader;
+import dev.clipsync.gateway.GatewayProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,9 +24,10 @@ class AccountDeletions {
 	private static final Logger logger = LoggerFactory.getLogger(AccountDeletions.class);
 
 	@Bean
-	static StreamGroupReader accountDeletionsReader(StringRedisTemplate redis, RedisNames names, ClipStore store) {
+	static StreamGroupReader accountDeletionsReader(StringRedisTemplate redis, RedisNames names, ClipStore store,
+			GatewayProperties properties) {
 		return new StreamGroupReader(redis, names.accountEvents(), "sync-gateway", "gateway-" + UUID.randomUUID(),
-				(event) -> handle(event, store));
+				(event) -> handle(event, store), properties.redis().claimAbandonedAfter());
 	}
 
 	private static void handle(Map<String, String> event, ClipStore store) {

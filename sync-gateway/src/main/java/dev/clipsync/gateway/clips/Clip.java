@@ -15,9 +15,10 @@ import java.util.UUID;
  * @param data the content, exactly as pushed
  * @param encoding {@code utf8} or {@code base64}
  * @param encrypted whether {@code data} is ciphertext
+ * @param sensitive whether it is a secret kept only briefly (a password, a one-time code)
  * @param createdAt when it was stored
  */
 public record Clip(long seq, UUID id, UUID from, UUID session, String mime, String data, String encoding,
-		boolean encrypted, Instant createdAt) {
+		boolean encrypted, boolean sensitive, Instant createdAt) {
 
 }

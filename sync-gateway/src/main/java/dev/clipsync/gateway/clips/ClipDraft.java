@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
  * @param data the content
  * @param encoding {@code utf8} or {@code base64}
  * @param encrypted whether {@code data} is ciphertext to store and relay untouched
+ * @param sensitive whether it is a secret to keep only briefly
  */
-public record ClipDraft(UUID id, String mime, String data, String encoding, boolean encrypted) {
+public record ClipDraft(UUID id, String mime, String data, String encoding, boolean encrypted, boolean sensitive) {
 
 	public static final String UTF8 = "utf8";
 

@@ -26,12 +26,29 @@ class ClipRetention {
 
 	private final Duration maxAge;
 
+	private final Duration sensitiveTtl;
+
 	private final Clock clock;
 
 	ClipRetention(ClipStore store, GatewayProperties properties, Clock clock) {
 		this.store = store;
 		this.maxAge = properties.clips().maxAge();
+		this.sensitiveTtl = properties.clips().sensitiveTtl();
 		this.clock = clock;
+	}
+
+	/** Often, so a sensitive clip outlives its time by a few seconds at most. */
+	@Scheduled(fixedDelayString = "PT5S", initialDelayString = "PT5S")
+	void deleteExpiredSensitive() {
+		try {
+			int deleted = this.store.deleteSensitiveOlderThan(this.clock.instant().minus(this.sensitiveTtl));
+			if (deleted > 0) {
+				logger.debug("Deleted {} sensitive clips older than {}", deleted, this.sensitiveTtl);
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Deleting expired sensitive clips failed, will retry: {}", ex.toString());
+		}
 	}
 
 	@Scheduled(fixedDelayString = "PT10M", initialDelayString = "PT1M")

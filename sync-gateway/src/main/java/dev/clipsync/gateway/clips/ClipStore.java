@@ -38,36 +38,40 @@ public class ClipStore {
 	 * @return the stored clip and whether it was stored before
 	 */
 	public Stored push(UUID userId, UUID deviceId, UUID sessionId, ClipDraft draft) {
-		return this.jdbc.sql("select out_seq, out_created_at, out_duplicate from push_clip(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		return this.jdbc
+			.sql("select out_seq, out_created_at, out_duplicate from push_clip(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 			.params(userId, draft.id(), deviceId, sessionId, draft.mime(), draft.encoding(), draft.encrypted(),
-					draft.data(), this.keepPerUser)
-			.query((rs,
-					row) -> new Stored(
-							new Clip(rs.getLong(1), draft.id(), deviceId, sessionId, draft.mime(), draft.data(),
-									draft.encoding(), draft.encrypted(), rs.getTimestamp(2).toInstant()),
-							rs.getBoolean(3)))
+					draft.data(), this.keepPerUser, draft.sensitive())
+			.query((rs, row) -> new Stored(
+					new Clip(rs.getLong(1), draft.id(), deviceId, sessionId, draft.mime(), draft.data(),
+							draft.encoding(), draft.encrypted(), draft.sensitive(), rs.getTimestamp(2).toInstant()),
+					rs.getBoolean(3)))
 			.single();
 	}
 
 	/**
-	 * The user's clips after a seq, oldest first.
+	 * The user's clips after a seq, oldest first, in a page bounded by count and bytes.
 	 * @param userId the user
 	 * @param afterSeq only clips with a greater seq
 	 * @param limit at most this many
+	 * @param maxBytes the page stops at the first clip that would take its data past this
+	 * many bytes (it holds at least one clip, however large)
 	 * @return the clips
 	 */
-	public List<Clip> after(UUID userId, long afterSeq, int limit) {
+	public List<Clip> after(UUID userId, long afterSeq, int limit, long maxBytes) {
+		// The running total is computed by PostgreSQL, so large clips past the bound are
+		// never read into the gateway's memory.
 		return this.jdbc.sql("""
-				select seq, client_id, from_device, from_session, mime, data, encoding, encrypted, created_at
-				from clips where user_id = ? and seq > ? order by seq limit ?""")
-			.params(userId, afterSeq, limit)
-			.query(ClipStore::clip)
-			.list();
+				select seq, client_id, from_device, from_session, mime, data, encoding, encrypted, sensitive, created_at
+				from (select c.*, sum(octet_length(c.data)) over (order by c.seq) as running
+				      from clips c where c.user_id = ? and c.seq > ? order by c.seq limit ?) page
+				where running - octet_length(data) < ?
+				order by seq""").params(userId, afterSeq, limit, maxBytes).query(ClipStore::clip).list();
 	}
 
 	public Optional<Clip> latest(UUID userId) {
 		return this.jdbc.sql("""
-				select seq, client_id, from_device, from_session, mime, data, encoding, encrypted, created_at
+				select seq, client_id, from_device, from_session, mime, data, encoding, encrypted, sensitive, created_at
 				from clips where user_id = ? order by seq desc limit 1""")
 			.param(userId)
 			.query(ClipStore::clip)
@@ -119,10 +123,24 @@ public class ClipStore {
 			.update();
 	}
 
+	/**
+	 * Delete sensitive clips created before the cut-off; safe with every gateway running
+	 * it at once.
+	 * @param cutoff the cut-off time
+	 * @return how many were deleted
+	 */
+	int deleteSensitiveOlderThan(Instant cutoff) {
+		return this.jdbc.sql("""
+				delete from clips where ctid in (
+				  select ctid from clips where sensitive and created_at < ? for update skip locked)""")
+			.param(Timestamp.from(cutoff))
+			.update();
+	}
+
 	private static Clip clip(ResultSet rs, int row) throws SQLException {
 		return new Clip(rs.getLong("seq"), rs.getObject("client_id", UUID.class),
 				rs.getObject("from_device", UUID.class), rs.getObject("from_session", UUID.class), rs.getString("mime"),
-				rs.getString("data"), rs.getString("encoding"), rs.getBoolean("encrypted"),
+				rs.getString("data"), rs.getString("encoding"), rs.getBoolean("encrypted"), rs.getBoolean("sensitive"),
 				rs.getTimestamp("created_at").toInstant());
 	}
 

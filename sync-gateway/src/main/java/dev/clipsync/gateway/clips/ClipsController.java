@@ -33,6 +33,13 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class ClipsController {
 
+	/**
+	 * A page of history stops after about this many bytes of clips (and holds at least
+	 * one), so no request holds hundreds of megabytes; clients ask again from its last
+	 * seq.
+	 */
+	private static final long PAGE_BYTES = 4 * 1024 * 1024;
+
 	private final ClipStore store;
 
 	private final ClipPublisher publisher;
@@ -48,7 +55,10 @@ class ClipsController {
 	@GetMapping("/v1/clips")
 	ClipPage list(Caller caller, @RequestParam(defaultValue = "0") @Min(0) long after,
 			@RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit) {
-		List<ClipView> clips = this.store.after(caller.userId(), after, limit).stream().map(ClipView::of).toList();
+		List<ClipView> clips = this.store.after(caller.userId(), after, limit, PAGE_BYTES)
+			.stream()
+			.map(ClipView::of)
+			.toList();
 		return new ClipPage(clips, this.store.latestSeq(caller.userId()));
 	}
 
@@ -63,7 +73,7 @@ class ClipsController {
 	ResponseEntity<PushResult> push(Caller caller, @Valid @RequestBody PushRequest request) {
 		ClipDraft draft = new ClipDraft(request.id(), request.mime(), request.data(),
 				(request.encoding() != null) ? request.encoding() : ClipDraft.UTF8,
-				request.encrypted() != null && request.encrypted());
+				request.encrypted() != null && request.encrypted(), request.sensitive() != null && request.sensitive());
 		ClipDraft.Refusal refusal = draft.check(this.maxClipBytes);
 		if (refusal != null) {
 			HttpStatus status = "too_large".equals(refusal.code()) ? HttpStatus.CONTENT_TOO_LARGE
@@ -97,7 +107,7 @@ class ClipsController {
 	}
 
 	record PushRequest(@NotNull UUID id, @NotBlank String mime, @NotNull String data, @Nullable String encoding,
-			@Nullable Boolean encrypted) {
+			@Nullable Boolean encrypted, @Nullable Boolean sensitive) {
 	}
 
 	record PushResult(UUID id, long seq, boolean duplicate) {
@@ -107,11 +117,11 @@ class ClipsController {
 	}
 
 	record ClipView(long seq, UUID id, UUID from, String mime, String data, String encoding, boolean encrypted,
-			Instant createdAt) {
+			boolean sensitive, Instant createdAt) {
 
 		static ClipView of(Clip clip) {
 			return new ClipView(clip.seq(), clip.id(), clip.from(), clip.mime(), clip.data(), clip.encoding(),
-					clip.encrypted(), clip.createdAt());
+					clip.encrypted(), clip.sensitive(), clip.createdAt());
 		}
 
 	}

@@ -1,12 +1,15 @@
 package dev.clipsync.gateway.fanout;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.UUID;
 
 import dev.clipsync.common.redis.RedisNames;
 import dev.clipsync.common.wire.ClipPublished;
 import dev.clipsync.common.wire.UserChannelCodec;
 import dev.clipsync.gateway.clips.Clip;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,16 +18,26 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Publishes stored clips on their user's channel. The clip is already durable, so a
- * publish that fails is retried for a while in the background; receivers that still miss
- * it find it in the database when the next clip shows the gap, or when Redis comes back.
+ * Announces stored clips: to the user's connections on this gateway at once, then on the
+ * user's Redis channel for the other gateways (whose copy this gateway's sessions drop as
+ * already passed). So devices on one gateway never wait for Redis.
+ * <p>
+ * The clip is durable before this runs, so a publish that fails is retried for a while by
+ * one background thread, from a queue bounded in bytes; what cannot be published in time
+ * or does not fit is given up on and counted. Receivers still get it: from the database,
+ * when the next clip shows the gap, or when their gateway's Redis connection comes back
+ * and it re-syncs every session.
  */
 @Component
 public class ClipPublisher {
 
 	private static final Logger logger = LoggerFactory.getLogger(ClipPublisher.class);
 
-	private static final int ATTEMPTS = 6;
+	static final Duration GIVE_UP_AFTER = Duration.ofSeconds(8);
+
+	static final long MAX_PENDING_BYTES = 64L * 1024 * 1024;
+
+	private static final Duration RETRY_DELAY = Duration.ofMillis(250);
 
 	private final StringRedisTemplate redis;
 
@@ -32,46 +45,97 @@ public class ClipPublisher {
 
 	private final UserChannelCodec codec;
 
-	private final MeterRegistry meters;
+	private final UserChannels.Listener local;
 
-	ClipPublisher(StringRedisTemplate redis, RedisNames names, UserChannelCodec codec, MeterRegistry meters) {
+	private final Counter failures;
+
+	private final Deque<Pending> pending = new ArrayDeque<>();
+
+	private long pendingBytes;
+
+	private boolean retrying;
+
+	ClipPublisher(StringRedisTemplate redis, RedisNames names, UserChannelCodec codec, UserChannels.Listener local,
+			MeterRegistry meters) {
 		this.redis = redis;
 		this.names = names;
 		this.codec = codec;
-		this.meters = meters;
+		this.local = local;
+		this.failures = meters.counter("clipsync.gateway.publish.failures");
+		meters.gauge("clipsync.gateway.publish.pending.bytes", this, (publisher) -> publisher.pendingBytes());
 	}
 
 	/**
-	 * Announce a stored clip to every gateway with a connection of the user.
+	 * Announce a stored clip to every connection of the user, on every gateway.
 	 * @param userId the user
 	 * @param clip the clip, committed
 	 */
 	public void publish(UUID userId, Clip clip) {
+		ClipPublished published = new ClipPublished(clip.seq(), clip.id(), clip.from(), clip.session(), clip.mime(),
+				clip.data(), clip.encoding(), clip.encrypted(), clip.sensitive(), clip.createdAt());
+		this.local.onMessage(userId, published);
 		String channel = this.names.userChannel(userId);
-		String message = this.codec.encode(new ClipPublished(clip.seq(), clip.id(), clip.from(), clip.session(),
-				clip.mime(), clip.data(), clip.encoding(), clip.encrypted(), clip.createdAt()));
+		String message = this.codec.encode(published);
 		if (!tryPublish(channel, message)) {
-			Thread.ofVirtual().name("clip-publish-retry").start(() -> retry(channel, message));
+			retryLater(new Pending(channel, message, System.nanoTime() + GIVE_UP_AFTER.toNanos()));
 		}
 	}
 
-	private void retry(String channel, String message) {
-		Duration delay = Duration.ofMillis(250);
-		for (int attempt = 2; attempt <= ATTEMPTS; attempt++) {
-			try {
-				Thread.sleep(delay);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
+	private void retryLater(Pending publish) {
+		synchronized (this.pending) {
+			if (this.pendingBytes + publish.message().length() > MAX_PENDING_BYTES) {
+				this.failures.increment();
+				logger.warn("Too many clips waiting to be published; receivers will read this one from the database");
 				return;
 			}
-			if (tryPublish(channel, message)) {
-				return;
+			this.pending.addLast(publish);
+			this.pendingBytes += publish.message().length();
+			if (!this.retrying) {
+				this.retrying = true;
+				Thread.ofVirtual().name("clip-publish-retry").start(this::retryPending);
 			}
-			delay = delay.multipliedBy(2);
 		}
-		this.meters.counter("clipsync.gateway.publish.failures").increment();
-		logger.warn("Gave up publishing a clip on {}; receivers will read it from the database", channel);
+	}
+
+	/** Oldest first, each until it goes out or its time is up. */
+	private void retryPending() {
+		while (true) {
+			Pending next;
+			synchronized (this.pending) {
+				next = this.pending.peekFirst();
+				if (next == null) {
+					this.retrying = false;
+					return;
+				}
+			}
+			boolean done = System.nanoTime() - next.giveUpAt() > 0;
+			if (done) {
+				this.failures.increment();
+				logger.warn("Gave up publishing a clip on {}; receivers will read it from the database",
+						next.channel());
+			}
+			else if (tryPublish(next.channel(), next.message())) {
+				done = true;
+			}
+			if (done) {
+				synchronized (this.pending) {
+					this.pending.pollFirst();
+					this.pendingBytes -= next.message().length();
+				}
+			}
+			else if (!pause()) {
+				synchronized (this.pending) {
+					this.retrying = false;
+				}
+				return;
+			}
+		}
+	}
+
+	long pendingBytes() {
+		synchronized (this.pending) {
+			return this.pendingBytes;
+		}
 	}
 
 	private boolean tryPublish(String channel, String message) {
@@ -83,6 +147,20 @@ public class ClipPublisher {
 			logger.debug("Publish on {} failed: {}", channel, ex.toString());
 			return false;
 		}
+	}
+
+	private static boolean pause() {
+		try {
+			Thread.sleep(RETRY_DELAY);
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	private record Pending(String channel, String message, long giveUpAt) {
 	}
 
 }

@@ -2,10 +2,19 @@ package dev.clipsync.gateway.fanout;
 
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import dev.clipsync.common.redis.RedisNames;
 import dev.clipsync.common.wire.UserChannelCodec;
@@ -17,6 +26,7 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,19 +34,30 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The per-user Redis channels this gateway listens to: a channel is subscribed while the
- * user has a connection here. One dedicated Lettuce pub/sub connection, with subscription
- * changes made one at a time (Spring's listener container is known to drop or double
- * channels under concurrent subscribes, spring-data-redis #3447).
+ * The per-user Redis channels this gateway listens to: exactly the users with a
+ * connection here. One dedicated Lettuce pub/sub connection (Spring's listener container
+ * is known to drop or double channels under concurrent subscribes, spring-data-redis
+ * #3447).
+ * <p>
+ * Sessions never change subscriptions themselves. One thread reconciles: it compares the
+ * users that have sessions with the channels Redis confirmed, and subscribes or
+ * unsubscribes the difference in one command each. So a user's last session closing while
+ * a new one opens can never leave the new one unsubscribed, a change refused while Redis
+ * is away is made when it is back, and a connect storm costs a few batched commands
+ * instead of one round trip per connection. A session waits until its user's channel is
+ * confirmed before it reads where to start ({@link #whenListening}).
  * <p>
  * Redis pub/sub keeps nothing for a disconnected subscriber, so whenever the connection
- * comes back this re-subscribes every channel, and only then tells the listener to
- * re-sync its sessions from the database: a clip is then either in the database already
- * or arrives on the channel.
+ * comes back every channel is subscribed again, and only then the listener re-syncs its
+ * sessions from the database: a clip is then either in the database already or arrives on
+ * the channel.
  */
 public final class UserChannels implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(UserChannels.class);
+
+	/** Even with no change announced, reconcile this often (a safety net). */
+	private static final Duration RECONCILE_EVERY = Duration.ofSeconds(1);
 
 	private final RedisClient client;
 
@@ -44,31 +65,56 @@ public final class UserChannels implements SmartLifecycle {
 
 	private final UserChannelCodec codec;
 
+	private final Supplier<Set<UUID>> wanted;
+
 	private final Listener listener;
 
-	private final MeterRegistry meters;
+	/** Channels Redis confirmed. Changed by the reconciler only. */
+	private final Set<UUID> active = ConcurrentHashMap.newKeySet();
 
-	private final Set<UUID> subscribed = ConcurrentHashMap.newKeySet();
+	/** Users whose channel could not be subscribed at once: re-synced once it is. */
+	private final Set<UUID> late = new HashSet<>();
 
-	private final ReentrantLock changes = new ReentrantLock();
+	/** Channels to unsubscribe; kept until Redis confirms. Reconciler only. */
+	private final Set<UUID> leaving = new HashSet<>();
+
+	private final Map<UUID, CompletableFuture<Void>> waiting = new HashMap<>();
+
+	private final Semaphore changed = new Semaphore(0);
+
+	private final Counter resubscribes;
 
 	private volatile StatefulRedisPubSubConnection<String, String> connection;
+
+	private volatile boolean reconnected;
 
 	private volatile boolean running;
 
 	private volatile boolean everConnected;
 
-	public UserChannels(String redisUrl, RedisNames names, UserChannelCodec codec, Listener listener,
-			MeterRegistry meters) {
-		this.client = RedisClient.create(redisUrl);
+	private Thread reconciler;
+
+	/**
+	 * @param client a client for the Redis the channels are on
+	 * @param names Redis names
+	 * @param codec reads the messages
+	 * @param wanted the users with a connection on this gateway (a live view)
+	 * @param listener where messages go
+	 * @param meters metrics
+	 */
+	public UserChannels(RedisClient client, RedisNames names, UserChannelCodec codec, Supplier<Set<UUID>> wanted,
+			Listener listener, MeterRegistry meters) {
+		this.client = client;
 		this.client.setOptions(ClientOptions.builder()
 			.timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
 			.build());
 		this.names = names;
 		this.codec = codec;
+		this.wanted = wanted;
 		this.listener = listener;
-		this.meters = meters;
+		this.resubscribes = meters.counter("clipsync.gateway.redis.resubscribes");
+		meters.gauge("clipsync.gateway.channels", this.active, Set::size);
 	}
 
 	@Override
@@ -77,16 +123,18 @@ public final class UserChannels implements SmartLifecycle {
 			@Override
 			public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
 				if (UserChannels.this.everConnected) {
-					// Not on Lettuce's event loop: re-subscribing waits for Redis.
-					Thread.ofVirtual().name("redis-resubscribe").start(UserChannels.this::resubscribeAndResync);
+					UserChannels.this.reconnected = true;
+					UserChannels.this.changed.release();
 				}
 				UserChannels.this.everConnected = true;
 			}
 
 			@Override
 			public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-				logger.warn(
-						"Lost the Redis pub/sub connection; clips will be re-synced from the database when it is back");
+				if (UserChannels.this.running) {
+					logger.warn("Lost the Redis pub/sub connection; "
+							+ "clips will be re-synced from the database when it is back");
+				}
 			}
 		});
 		this.connection = this.client.connectPubSub();
@@ -97,46 +145,36 @@ public final class UserChannels implements SmartLifecycle {
 			}
 		});
 		this.running = true;
+		this.reconciler = Thread.ofVirtual().name("user-channels").start(this::reconcileLoop);
 	}
 
 	/**
-	 * Listen to the user's channel; a no-op if already listening.
-	 * @param userId the user
-	 * @return whether the subscription is active now (false while Redis is down; it is
-	 * made when Redis is back)
+	 * The user's channel is wanted (a session opened) or may no longer be (one closed).
 	 */
-	public boolean subscribe(UUID userId) {
-		this.changes.lock();
-		try {
-			if (!this.subscribed.add(userId)) {
-				return true;
+	public void changed() {
+		this.changed.release();
+	}
+
+	/**
+	 * Completes once Redis confirmed this gateway listens to the user's channel.
+	 * @param userId a user with a session here
+	 * @return the confirmation
+	 */
+	public CompletableFuture<Void> whenListening(UUID userId) {
+		synchronized (this.waiting) {
+			if (this.active.contains(userId)) {
+				return CompletableFuture.completedFuture(null);
 			}
-			this.connection.sync().subscribe(this.names.userChannel(userId));
-			return true;
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not subscribe to the channel of user {}: {}", userId, ex.toString());
-			return false;
-		}
-		finally {
-			this.changes.unlock();
+			CompletableFuture<Void> confirmed = this.waiting.computeIfAbsent(userId,
+					(user) -> new CompletableFuture<>());
+			this.changed.release();
+			return confirmed;
 		}
 	}
 
-	public void unsubscribe(UUID userId) {
-		this.changes.lock();
-		try {
-			if (this.subscribed.remove(userId)) {
-				this.connection.sync().unsubscribe(this.names.userChannel(userId));
-			}
-		}
-		catch (RuntimeException ex) {
-			// Harmless: messages for a user with no session here are dropped.
-			logger.debug("Could not unsubscribe from the channel of user {}: {}", userId, ex.toString());
-		}
-		finally {
-			this.changes.unlock();
-		}
+	/** The users whose channel Redis confirmed, for tests and metrics. */
+	public Set<UUID> listening() {
+		return Set.copyOf(this.active);
 	}
 
 	public boolean isConnected() {
@@ -144,24 +182,99 @@ public final class UserChannels implements SmartLifecycle {
 		return current != null && current.isOpen();
 	}
 
-	private void resubscribeAndResync() {
-		this.changes.lock();
-		try {
-			String[] channels = this.subscribed.stream().map(this.names::userChannel).toArray(String[]::new);
-			if (channels.length > 0) {
-				this.connection.sync().subscribe(channels);
+	private void reconcileLoop() {
+		while (this.running) {
+			try {
+				this.changed.tryAcquire(RECONCILE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+				this.changed.drainPermits();
 			}
-			this.meters.counter("clipsync.gateway.redis.resubscribes").increment();
-			logger.info("Redis is back: re-subscribed {} user channels; re-syncing their sessions", channels.length);
+			catch (InterruptedException ex) {
+				return;
+			}
+			if (!isConnected()) {
+				continue;
+			}
+			try {
+				reconcile();
+			}
+			catch (RuntimeException ex) {
+				// Redis refused or timed out: the next round tries again.
+				logger.debug("Changing channel subscriptions failed, retrying: {}", ex.toString());
+			}
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Re-subscribing after a Redis reconnect failed: {}", ex.toString());
-			return;
+	}
+
+	private void reconcile() {
+		if (this.reconnected) {
+			this.reconnected = false;
+			try {
+				if (!this.active.isEmpty()) {
+					this.connection.sync().subscribe(channels(this.active));
+				}
+			}
+			catch (RuntimeException ex) {
+				this.reconnected = true;
+				throw ex;
+			}
+			this.resubscribes.increment();
+			logger.info("Redis is back: re-subscribed {} user channels; re-syncing their sessions", this.active.size());
+			this.listener.resync();
 		}
-		finally {
-			this.changes.unlock();
+		Set<UUID> wanted = Set.copyOf(this.wanted.get());
+		List<UUID> gone = this.active.stream().filter((user) -> !wanted.contains(user)).toList();
+		synchronized (this.waiting) {
+			// Out of the confirmed set before the command, so no new session takes a
+			// channel on its way out for a live one.
+			this.active.removeAll(gone);
+			this.waiting.entrySet().removeIf((waiter) -> {
+				boolean closed = !wanted.contains(waiter.getKey());
+				if (closed) {
+					waiter.getValue().complete(null);
+				}
+				return closed;
+			});
 		}
-		this.listener.resync();
+		this.leaving.addAll(gone);
+		this.leaving.removeAll(wanted);
+		if (!this.leaving.isEmpty()) {
+			this.connection.sync().unsubscribe(channels(this.leaving));
+			this.leaving.clear();
+		}
+		List<UUID> toAdd = wanted.stream().filter((user) -> !this.active.contains(user)).toList();
+		if (!toAdd.isEmpty()) {
+			try {
+				this.connection.sync().subscribe(channels(toAdd));
+			}
+			catch (RuntimeException ex) {
+				this.late.addAll(toAdd);
+				throw ex;
+			}
+			this.active.addAll(toAdd);
+			confirm(toAdd);
+		}
+		if (!this.late.isEmpty()) {
+			// Their sessions may have started without the channel: read what they missed.
+			List<UUID> caughtUp = this.late.stream().filter(this.active::contains).toList();
+			caughtUp.forEach(this.listener::resync);
+			this.late.removeIf((user) -> this.active.contains(user) || !wanted.contains(user));
+		}
+	}
+
+	private void confirm(List<UUID> users) {
+		List<CompletableFuture<Void>> confirmed = new ArrayList<>();
+		synchronized (this.waiting) {
+			for (UUID user : users) {
+				CompletableFuture<Void> waiter = this.waiting.remove(user);
+				if (waiter != null) {
+					confirmed.add(waiter);
+				}
+			}
+		}
+		confirmed.forEach((waiter) -> waiter.complete(null));
+	}
+
+	private String[] channels(Collection<UUID> users) {
+		return users.stream().map(this.names::userChannel).toArray(String[]::new);
 	}
 
 	private void dispatch(String channel, String payload) {
@@ -194,6 +307,9 @@ public final class UserChannels implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
+		if (this.reconciler != null) {
+			this.reconciler.interrupt();
+		}
 		StatefulRedisPubSubConnection<String, String> current = this.connection;
 		if (current != null) {
 			current.close();
@@ -225,6 +341,13 @@ public final class UserChannels implements SmartLifecycle {
 
 		/** Redis came back after an outage: re-read what the sessions may have missed. */
 		void resync();
+
+		/**
+		 * The user's channel was confirmed only after their sessions started: re-read
+		 * what those sessions may have missed.
+		 * @param userId the user
+		 */
+		void resync(UUID userId);
 
 	}
 

@@ -93,9 +93,14 @@ sealed interface ClientMessage {
 		if (encrypted != null && !encrypted.isBoolean() && !encrypted.isNull()) {
 			return new Invalid("encrypted must be true or false", id);
 		}
+		JsonNode sensitive = node.get("sensitive");
+		if (sensitive != null && !sensitive.isBoolean() && !sensitive.isNull()) {
+			return new Invalid("sensitive must be true or false", id);
+		}
 		String encodingValue = (encoding == null || encoding.isNull()) ? ClipDraft.UTF8 : encoding.asString();
 		boolean encryptedValue = encrypted != null && encrypted.asBoolean();
-		return new Push(new ClipDraft(id, mime.asString(), data.asString(), encodingValue, encryptedValue));
+		return new Push(new ClipDraft(id, mime.asString(), data.asString(), encodingValue, encryptedValue,
+				sensitive != null && sensitive.asBoolean()));
 	}
 
 }

@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
@@ -31,7 +33,6 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.SessionLimitExceededException;
 
 /**
  * One device connection and the order in which it receives clips.
@@ -51,11 +52,16 @@ final class ClientSession {
 
 	private static final int PAGE = 200;
 
+	/** Replay reads about this many bytes of clips at a time. */
+	private static final long PAGE_BYTES = 1024 * 1024;
+
 	/** A seq this session pushed itself: passed without being sent. */
-	private static final Clip OWN = new Clip(0, new UUID(0, 0), new UUID(0, 0), new UUID(0, 0), "", "", "", false,
-			Instant.EPOCH);
+	private static final LiveClip OWN = new LiveClip(
+			new Clip(0, new UUID(0, 0), new UUID(0, 0), new UUID(0, 0), "", "", "", false, false, Instant.EPOCH), null);
 
 	private final WebSocketSession socket;
+
+	private final Outbox outbox;
 
 	private final UUID userId;
 
@@ -94,13 +100,17 @@ final class ClientSession {
 	 */
 	private boolean live;
 
-	private final NavigableMap<Long, Clip> waiting = new TreeMap<>();
+	/** Redis came back while live clips were held: read from the store on going live. */
+	private boolean missedWhileHeld;
+
+	private final NavigableMap<Long, LiveClip> waiting = new TreeMap<>();
 
 	private @Nullable ScheduledFuture<?> gapTimer;
 
 	ClientSession(WebSocketSession socket, UUID userId, UUID deviceId, AccessToken token, Executor executor,
 			Deliveries deliveries, Clock clock) {
 		this.socket = socket;
+		this.outbox = new Outbox(socket, executor, deliveries.sendBufferLimit(), this::tooSlow);
 		this.userId = userId;
 		this.deviceId = deviceId;
 		this.token = token;
@@ -126,10 +136,21 @@ final class ClientSession {
 	 * Start counting from the user's current last seq and greet the client. Queued before
 	 * the session is registered for live clips, so it runs before any of them.
 	 * @param welcome builds the welcome once the latest seq is known
+	 * @param presence the user's devices, for the greeting
+	 * @param syncGrace how long live clips wait for a first {@code sync} after the
+	 * welcome
+	 * @param resumeAfter the seq the client resumed after at the handshake, or a negative
+	 * number when it did not
+	 * @param listening completes once the user's channel is surely heard: a clip
+	 * committed after the latest seq is read then surely arrives
 	 */
-	void open(LongFunction<Object> welcome, Supplier<Object> presence, Duration syncGrace) {
-		this.deliveries.timers().schedule(() -> enqueue(this::goLive), syncGrace.toMillis(), TimeUnit.MILLISECONDS);
+	void open(LongFunction<Object> welcome, Supplier<Object> presence, Duration syncGrace, long resumeAfter,
+			CompletableFuture<Void> listening) {
+		if (resumeAfter >= 0) {
+			this.liveRequested = true;
+		}
 		this.work.submit(() -> {
+			listening.join();
 			try {
 				this.lastSeq = this.deliveries.store().latestSeq(this.userId);
 			}
@@ -145,6 +166,14 @@ final class ClientSession {
 			catch (RuntimeException ex) {
 				// Presence is a courtesy: the next change brings the whole list anyway.
 				logger.debug("No presence for session {}: {}", this.sessionId, ex.toString());
+			}
+			if (resumeAfter >= 0) {
+				replayNow(resumeAfter);
+			}
+			else {
+				// Counted from the welcome, so a slow start never eats the client's time.
+				this.deliveries.timers()
+					.schedule(() -> enqueue(this::goLive), syncGrace.toMillis(), TimeUnit.MILLISECONDS);
 			}
 		});
 	}
@@ -165,10 +194,15 @@ final class ClientSession {
 	}
 
 	private void goLive() {
-		if (!this.live) {
-			this.live = true;
-			deliverInOrder();
+		if (this.live) {
+			return;
 		}
+		this.live = true;
+		if (this.missedWhileHeld) {
+			this.missedWhileHeld = false;
+			resyncNow();
+		}
+		deliverInOrder();
 	}
 
 	/**
@@ -176,17 +210,17 @@ final class ClientSession {
 	 * unsent past the send buffer limit (its device stopped reading, so a send is stuck)
 	 * is closed; it resumes by seq when it reconnects.
 	 */
-	void onLive(Clip clip) {
+	void onLive(LiveClip live) {
+		Clip clip = live.clip();
 		long size = clip.session().equals(this.sessionId) ? 0 : clip.data().length();
 		if (this.queuedBytes.getAndAdd(size) > this.deliveries.sendBufferLimit()) {
-			this.deliveries.slowConsumerCloses().increment();
-			close(CloseStatus.SERVICE_OVERLOAD.withReason("too slow; reconnect and sync"));
+			tooSlow();
 			return;
 		}
 		enqueue(() -> {
 			this.queuedBytes.addAndGet(-size);
 			if (clip.seq() > this.lastSeq) {
-				this.waiting.put(clip.seq(), clip.session().equals(this.sessionId) ? OWN : clip);
+				this.waiting.put(clip.seq(), clip.session().equals(this.sessionId) ? OWN : live);
 				deliverInOrder();
 			}
 		});
@@ -209,20 +243,23 @@ final class ClientSession {
 	 */
 	void replay(long after) {
 		this.liveRequested = true;
-		enqueue(() -> {
-			this.live = true;
-			try {
-				readFromStore(after, Long.MAX_VALUE);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Replay for session {} failed: {}", this.sessionId, ex.toString());
-				send(new ServerMessages.Error("unavailable", "storage unavailable; send sync again", null));
-				return;
-			}
-			this.waiting.headMap(this.lastSeq, true).clear();
-			deliverInOrder();
-			send(new ServerMessages.Synced(this.lastSeq));
-		});
+		enqueue(() -> replayNow(after));
+	}
+
+	private void replayNow(long after) {
+		this.live = true;
+		this.missedWhileHeld = false;
+		try {
+			readAllAfter(after);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Replay for session {} failed: {}", this.sessionId, ex.toString());
+			send(new ServerMessages.Error("unavailable", "storage unavailable; send sync again", null));
+			return;
+		}
+		this.waiting.headMap(this.lastSeq, true).clear();
+		deliverInOrder();
+		send(new ServerMessages.Synced(this.lastSeq));
 	}
 
 	/** Redis was away: read whatever may have been missed since the last seq passed. */
@@ -231,17 +268,41 @@ final class ClientSession {
 			if (this.lastSeq < 0) {
 				return;
 			}
-			try {
-				readFromStore(this.lastSeq, Long.MAX_VALUE);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Re-sync of session {} failed, retrying: {}", this.sessionId, ex.toString());
-				this.deliveries.timers().schedule(this::resync, 1, TimeUnit.SECONDS);
+			if (!this.live) {
+				// Sending now would go ahead of the client's own sync: read when going
+				// live.
+				this.missedWhileHeld = true;
 				return;
 			}
-			this.waiting.headMap(this.lastSeq, true).clear();
+			resyncNow();
 			deliverInOrder();
 		});
+	}
+
+	private void resyncNow() {
+		try {
+			readAllAfter(this.lastSeq);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Re-sync of session {} failed, retrying: {}", this.sessionId, ex.toString());
+			this.deliveries.timers().schedule(this::resync, 1, TimeUnit.SECONDS);
+			return;
+		}
+		this.waiting.headMap(this.lastSeq, true).clear();
+	}
+
+	/**
+	 * A whole replay, taking one of the gateway's few permits for them: a reconnect storm
+	 * or a re-sync of every session must leave database connections for pushes.
+	 */
+	private void readAllAfter(long after) {
+		this.deliveries.storeReads().acquireUninterruptibly();
+		try {
+			readFromStore(after, Long.MAX_VALUE);
+		}
+		finally {
+			this.deliveries.storeReads().release();
+		}
 	}
 
 	private void deliverInOrder() {
@@ -253,7 +314,10 @@ final class ClientSession {
 		while (!this.waiting.isEmpty() && this.waiting.firstKey() == this.lastSeq + 1) {
 			var next = this.waiting.pollFirstEntry();
 			if (next.getValue() != OWN) {
-				sendClip(next.getValue(), true);
+				LiveClip live = next.getValue();
+				if (!this.closing && this.outbox.offer(new TextMessage(live.text()))) {
+					this.deliveries.delivered(live.clip(), true);
+				}
 			}
 			this.lastSeq = next.getKey();
 		}
@@ -289,31 +353,36 @@ final class ClientSession {
 	/**
 	 * Send stored clips with after < seq < before, oldest first, skipping this session's
 	 * own, moving {@code lastSeq} up as they go (so a failure half-way loses nothing and
-	 * repeats nothing).
+	 * repeats nothing). Reads a page of at most about {@link #PAGE_BYTES} at a time and
+	 * the next one only when the client has taken most of it, so a replay of large clips
+	 * holds little memory however long the history.
 	 */
 	private void readFromStore(long after, long before) {
 		long last = after;
 		while (!this.closing) {
-			List<Clip> page = this.deliveries.store().after(this.userId, last, PAGE);
+			List<Clip> page = this.deliveries.store().after(this.userId, last, PAGE, PAGE_BYTES);
+			if (page.isEmpty()) {
+				return;
+			}
 			for (Clip clip : page) {
 				if (clip.seq() >= before) {
 					return;
 				}
 				if (!clip.session().equals(this.sessionId)) {
-					sendClip(clip, false);
+					sendStored(clip);
 				}
 				last = clip.seq();
 				this.lastSeq = Math.max(this.lastSeq, last);
 			}
-			if (page.size() < PAGE) {
-				return;
-			}
+			// A client that stops reading is closed by the write timeout meanwhile.
+			this.outbox.awaitBelow(PAGE_BYTES, this.deliveries.writeTimeout().multipliedBy(2));
 		}
 	}
 
-	private void sendClip(Clip clip, boolean live) {
+	/** A clip read from the store: encoded for this session alone. */
+	private void sendStored(Clip clip) {
 		if (send(ServerMessages.ClipMessage.of(clip))) {
-			this.deliveries.delivered(clip, live);
+			this.deliveries.delivered(clip, false);
 		}
 	}
 
@@ -326,39 +395,40 @@ final class ClientSession {
 			return;
 		}
 		if (this.work.submit(task) > this.deliveries.maxQueuedTasks()) {
-			this.deliveries.slowConsumerCloses().increment();
-			close(CloseStatus.SERVICE_OVERLOAD.withReason("too slow; reconnect and sync"));
+			tooSlow();
 		}
 	}
 
+	/**
+	 * Queue a message for the client.
+	 * @return whether it will be written (false once the connection is going away)
+	 */
 	boolean send(Object message) {
-		if (this.closing || !this.socket.isOpen()) {
+		if (this.closing) {
 			return false;
 		}
-		try {
-			this.socket.sendMessage(new TextMessage(this.deliveries.json().writeValueAsString(message)));
-			return true;
-		}
-		catch (SessionLimitExceededException ex) {
-			// Its send buffer overflowed or a send took too long: it cannot keep up.
-			this.deliveries.slowConsumerCloses().increment();
-			close(CloseStatus.SERVICE_OVERLOAD.withReason("too slow; reconnect and sync"));
-			return false;
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.debug("Send to session {} failed: {}", this.sessionId, ex.toString());
-			return false;
-		}
+		return this.outbox.offer(new TextMessage(this.deliveries.json().writeValueAsString(message)));
 	}
 
 	void ping(Instant now) {
 		this.lastPingAt = now;
-		try {
-			this.socket.sendMessage(new PingMessage());
+		this.outbox.offer(new PingMessage());
+	}
+
+	/**
+	 * Close the connection if its current write has waited for the client longer than the
+	 * write timeout: the client stopped reading.
+	 * @param now the current {@link System#nanoTime()}
+	 */
+	void checkWrites(long now) {
+		if (!this.closing && this.outbox.stalledFor(now).compareTo(this.deliveries.writeTimeout()) > 0) {
+			tooSlow();
 		}
-		catch (IOException | RuntimeException ex) {
-			logger.debug("Ping to session {} failed: {}", this.sessionId, ex.toString());
-		}
+	}
+
+	private void tooSlow() {
+		this.deliveries.slowConsumerCloses().increment();
+		close(CloseStatus.SERVICE_OVERLOAD.withReason("too slow; reconnect and sync"));
 	}
 
 	Instant lastPingAt() {
@@ -418,6 +488,8 @@ final class ClientSession {
 			return;
 		}
 		this.closing = true;
+		// Unsent messages are dropped: the client resumes by seq when it reconnects.
+		this.outbox.shut();
 		Thread.ofVirtual().name("session-close").start(() -> {
 			try {
 				this.socket.close(status);
@@ -430,6 +502,7 @@ final class ClientSession {
 
 	void closed() {
 		this.closing = true;
+		this.outbox.shut();
 		cancelGapTimerQuietly();
 	}
 
@@ -463,6 +536,11 @@ final class ClientSession {
 		int maxQueuedTasks();
 
 		long sendBufferLimit();
+
+		Duration writeTimeout();
+
+		/** Bounds how many sessions replay from the store at once. */
+		Semaphore storeReads();
 
 		Counter gapFills();
 

@@ -1,5 +1,7 @@
 package dev.clipsync.gateway.session;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -13,13 +15,16 @@ import dev.clipsync.common.web.BearerAuthentication;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 import org.springframework.web.socket.server.HandshakeInterceptor;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Authenticates the WebSocket handshake before the upgrade: the access token comes from
@@ -30,6 +35,11 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
 class HandshakeAuthentication implements HandshakeInterceptor {
 
 	static final String TOKEN = "clipsync.token";
+
+	/** The seq the client resumes after ({@code ?after=N}), or {@link #NO_RESUME}. */
+	static final String RESUME_AFTER = "clipsync.after";
+
+	static final long NO_RESUME = -1;
 
 	private static final Logger logger = LoggerFactory.getLogger(HandshakeAuthentication.class);
 
@@ -49,30 +59,70 @@ class HandshakeAuthentication implements HandshakeInterceptor {
 			Map<String, Object> attributes) {
 		if (!this.accepting.getAsBoolean()) {
 			// Draining: the load balancer sends the retry to another gateway.
-			response.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
-			response.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
-			return false;
+			return problem(response, HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
+					"This gateway is restarting; connect again (another gateway will answer).");
 		}
 		Optional<String> token = BearerAuthentication
 			.bearerToken(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION))
 			.or(() -> fromSubprotocols(request.getHeaders().get(WebSocketHttpHeaders.SEC_WEBSOCKET_PROTOCOL)));
 		if (token.isEmpty()) {
-			return refuse(response);
+			response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+			return problem(response, HttpStatus.UNAUTHORIZED, "unauthorized",
+					"An access token is required: send Authorization: Bearer <token>, or offer the subprotocol "
+							+ "bearer.<token> next to clipsync.v1.");
 		}
 		try {
 			AccessToken checked = this.tokens.check(token.get());
 			attributes.put(TOKEN, checked);
+			attributes.put(RESUME_AFTER, resumeAfter(request));
 			return true;
 		}
 		catch (InvalidTokenException ex) {
 			logger.debug("Refused handshake: {}", ex.getMessage());
-			return refuse(response);
+			response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
+			return problem(response, HttpStatus.UNAUTHORIZED, "unauthorized",
+					"The access token is invalid, expired or revoked: refresh it (POST /v1/auth/refresh) or log in again.");
+		}
+		catch (DataAccessException ex) {
+			// The deny list cannot be read: fail closed, but say it is temporary.
+			logger.debug("Refused handshake while Redis is away: {}", ex.toString());
+			return problem(response, HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
+					"Sign-ins cannot be checked right now; connect again in a few seconds.");
 		}
 	}
 
-	private static boolean refuse(ServerHttpResponse response) {
-		response.setStatusCode(HttpStatus.UNAUTHORIZED);
-		response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+	/** {@code ?after=N}: resume from the last seq the client holds. */
+	private static long resumeAfter(ServerHttpRequest request) {
+		String after = UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams().getFirst("after");
+		if (after == null) {
+			return NO_RESUME;
+		}
+		try {
+			long seq = Long.parseLong(after);
+			return (seq >= 0) ? seq : NO_RESUME;
+		}
+		catch (NumberFormatException ex) {
+			return NO_RESUME;
+		}
+	}
+
+	private static boolean problem(ServerHttpResponse response, HttpStatus status, String code, String detail) {
+		response.setStatusCode(status);
+		if (status == HttpStatus.SERVICE_UNAVAILABLE) {
+			response.getHeaders().set(HttpHeaders.RETRY_AFTER, "2");
+		}
+		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		String body = "{\"type\":\"https://clipsync.dev/problems/" + code.replace('_', '-') + "\",\"title\":\""
+				+ status.getReasonPhrase() + "\",\"status\":" + status.value() + ",\"code\":\"" + code
+				+ "\",\"detail\":\"" + detail + "\"}";
+		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+		response.getHeaders().setContentLength(bytes.length);
+		try {
+			response.getBody().write(bytes);
+		}
+		catch (IOException ex) {
+			logger.debug("Could not write the refusal: {}", ex.toString());
+		}
 		return false;
 	}
 

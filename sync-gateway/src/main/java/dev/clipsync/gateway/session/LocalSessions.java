@@ -7,11 +7,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import dev.clipsync.common.token.TokenCheck;
@@ -51,6 +53,8 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 	/** Close code for an access token that expired without a swap, or went bad. */
 	static final int TOKEN_EXPIRED = 4401;
 
+	private static final Duration LISTEN_WAIT = Duration.ofSeconds(3);
+
 	private final ConcurrentHashMap<UUID, Set<ClientSession>> byUser = new ConcurrentHashMap<>();
 
 	private final ClipStore store;
@@ -77,6 +81,8 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 	private final Counter deliveries;
 
 	private final Timer deliveryLatency;
+
+	private final Semaphore storeReads = new Semaphore(8);
 
 	private UserChannels channels;
 
@@ -110,20 +116,27 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 	 */
 	boolean add(ClientSession session) {
 		boolean[] added = { false };
-		boolean[] first = { false };
 		this.byUser.compute(session.userId(), (user, sessions) -> {
 			Set<ClientSession> current = (sessions != null) ? sessions : ConcurrentHashMap.newKeySet();
 			if (current.size() >= this.limits.perUser()) {
 				return sessions;
 			}
-			first[0] = current.isEmpty();
 			added[0] = current.add(session);
 			return current;
 		});
-		if (first[0]) {
-			this.channels.subscribe(session.userId());
+		if (added[0]) {
+			this.channels.changed();
 		}
 		return added[0];
+	}
+
+	/**
+	 * Completes once this gateway surely hears the user's channel, or after a few seconds
+	 * when Redis is away (the session is then re-synced when Redis is back).
+	 */
+	CompletableFuture<Void> whenListening(UUID userId) {
+		return this.channels.whenListening(userId)
+			.completeOnTimeout(null, LISTEN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	void remove(ClientSession session) {
@@ -135,8 +148,13 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 			return sessions.isEmpty() ? null : sessions;
 		});
 		if (last[0]) {
-			this.channels.unsubscribe(session.userId());
+			this.channels.changed();
 		}
+	}
+
+	/** The users with a session here: a live view. */
+	Set<UUID> users() {
+		return this.byUser.keySet();
 	}
 
 	Collection<ClientSession> all() {
@@ -147,25 +165,15 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 		return this.byUser.values().stream().mapToInt(Set::size).sum();
 	}
 
-	/**
-	 * Deliver a clip stored on this gateway to the user's sessions here at once, without
-	 * the round trip through Redis; the copy that comes back on the channel is then a
-	 * duplicate and dropped.
-	 */
-	void localDelivery(UUID userId, Clip clip) {
-		for (ClientSession session : sessionsOf(userId)) {
-			session.onLive(clip);
-		}
-	}
-
 	@Override
 	public void onMessage(UUID userId, UserChannelMessage message) {
 		switch (message) {
 			case ClipPublished clip -> {
 				Clip stored = new Clip(clip.seq(), clip.id(), clip.from(), clip.session(), clip.mime(), clip.data(),
-						clip.encoding(), clip.encrypted(), clip.createdAt());
+						clip.encoding(), clip.encrypted(), clip.sensitive(), clip.createdAt());
+				LiveClip live = new LiveClip(stored, this.json);
 				for (ClientSession session : sessionsOf(userId)) {
-					session.onLive(stored);
+					session.onLive(live);
 				}
 			}
 			case PresenceChanged presence -> {
@@ -190,6 +198,11 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 		all().forEach(ClientSession::resync);
 	}
 
+	@Override
+	public void resync(UUID userId) {
+		sessionsOf(userId).forEach(ClientSession::resync);
+	}
+
 	private Collection<ClientSession> sessionsOf(UUID userId) {
 		Set<ClientSession> sessions = this.byUser.get(userId);
 		return (sessions != null) ? sessions : List.of();
@@ -201,8 +214,10 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 	 */
 	private void tick() {
 		Instant now = this.clock.instant();
+		long nanos = System.nanoTime();
 		Duration heartbeat = this.limits.heartbeat();
 		for (ClientSession session : all()) {
+			session.checkWrites(nanos);
 			if (!session.lastHeardAt().plus(this.limits.idleTimeout()).isAfter(now)) {
 				session.close(new CloseStatus(IDLE, "no message or pong within " + this.limits.idleTimeout()));
 			}
@@ -266,6 +281,16 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 	@Override
 	public long sendBufferLimit() {
 		return this.limits.sendBufferLimit().toBytes();
+	}
+
+	@Override
+	public Semaphore storeReads() {
+		return this.storeReads;
+	}
+
+	@Override
+	public Duration writeTimeout() {
+		return this.limits.writeTimeout();
 	}
 
 	@Override

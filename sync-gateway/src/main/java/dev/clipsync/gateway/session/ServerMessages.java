@@ -36,11 +36,11 @@ final class ServerMessages {
 	}
 
 	record ClipMessage(String type, long seq, UUID id, UUID from, String mime, String data, String encoding,
-			boolean encrypted, Instant createdAt) {
+			boolean encrypted, boolean sensitive, Instant createdAt) {
 
 		static ClipMessage of(Clip clip) {
 			return new ClipMessage("clip", clip.seq(), clip.id(), clip.from(), clip.mime(), clip.data(),
-					clip.encoding(), clip.encrypted(), clip.createdAt());
+					clip.encoding(), clip.encrypted(), clip.sensitive(), clip.createdAt());
 		}
 
 	}

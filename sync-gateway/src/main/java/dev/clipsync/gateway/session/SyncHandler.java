@@ -25,7 +25,6 @@ import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 
 /**
  * The sync protocol on one WebSocket: welcome, push and ack, sync and synced, ping and
@@ -83,10 +82,7 @@ public class SyncHandler extends AbstractWebSocketHandler {
 	public void afterConnectionEstablished(WebSocketSession socket) {
 		AccessToken token = (AccessToken) socket.getAttributes().get(HandshakeAuthentication.TOKEN);
 		GatewayProperties.Connections limits = this.properties.connections();
-		WebSocketSession concurrent = new ConcurrentWebSocketSessionDecorator(socket, 10_000,
-				(int) limits.sendBufferLimit().toBytes(),
-				ConcurrentWebSocketSessionDecorator.OverflowStrategy.TERMINATE);
-		ClientSession session = new ClientSession(concurrent, token.userId(), token.deviceId(), token,
+		ClientSession session = new ClientSession(socket, token.userId(), token.deviceId(), token,
 				this.sessions.sessionExecutor(), this.sessions, this.clock);
 		// Subscribed to the user's channel before the latest seq is read and the welcome
 		// sent: a clip committed after that read is then surely heard on the channel.
@@ -99,7 +95,11 @@ public class SyncHandler extends AbstractWebSocketHandler {
 		session.open(
 				(latestSeq) -> new ServerMessages.Welcome(token.userId(), token.deviceId(), session.sessionId(),
 						latestSeq, limits.heartbeat().toSeconds(), this.properties.clips().maxSize().toBytes()),
-				() -> new ServerMessages.Presence(this.presenceReader.devices(token.userId())), limits.syncGrace());
+				() -> new ServerMessages.Presence(
+						this.presenceReader.greeting(token.userId(), token.deviceId(), session.sessionId().toString(),
+								token.deviceName(), token.devicePlatform(), this.clock.instant())),
+				limits.syncGrace(), (long) socket.getAttributes().get(HandshakeAuthentication.RESUME_AFTER),
+				this.sessions.whenListening(token.userId()));
 		socket.getAttributes().put(SESSION, session);
 	}
 
@@ -159,7 +159,6 @@ public class SyncHandler extends AbstractWebSocketHandler {
 			return;
 		}
 		this.pushes.increment();
-		this.sessions.localDelivery(session.userId(), stored.clip());
 		this.publisher.publish(session.userId(), stored.clip());
 	}
 
@@ -175,6 +174,11 @@ public class SyncHandler extends AbstractWebSocketHandler {
 		}
 		catch (InvalidTokenException ex) {
 			session.send(new ServerMessages.Error("unauthorized", "the token is invalid, expired or revoked", null));
+		}
+		catch (DataAccessException ex) {
+			// The deny list cannot be read: keep the token in force and say so.
+			session.send(new ServerMessages.Error("unavailable",
+					"the token cannot be checked right now; send auth again in a few seconds", null));
 		}
 	}
 

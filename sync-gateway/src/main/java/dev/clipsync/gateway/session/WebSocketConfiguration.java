@@ -14,6 +14,8 @@ import dev.clipsync.gateway.fanout.UserChannels;
 import dev.clipsync.gateway.presence.PresenceReporter;
 import dev.clipsync.common.redis.RedisNames;
 import dev.clipsync.common.wire.UserChannelCodec;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -107,9 +109,10 @@ class WebSocketConfiguration implements WebSocketConfigurer {
 	}
 
 	@Bean
-	static UserChannels userChannels(DataRedisProperties redis, RedisNames names, UserChannelCodec codec,
-			LocalSessions sessions, MeterRegistry meters) {
-		UserChannels channels = new UserChannels(redisUrl(redis), names, codec, sessions, meters);
+	static UserChannels userChannels(DataRedisProperties redis, ClientResources resources, RedisNames names,
+			UserChannelCodec codec, LocalSessions sessions, MeterRegistry meters) {
+		UserChannels channels = new UserChannels(RedisClient.create(resources, redisUrl(redis)), names, codec,
+				sessions::users, sessions, meters);
 		sessions.useChannels(channels);
 		return channels;
 	}

@@ -56,6 +56,27 @@ class ClipsRestTest {
 	}
 
 	@Test
+	void aPageOfLargeClipsStopsAtAFewMegabytesAndTheRestFollowsFromItsLastSeq() {
+		UUID user = UUID.randomUUID();
+		String token = this.gateways.token(user);
+		String mebibyte = "m".repeat(1024 * 1024);
+		for (int i = 0; i < 7; i++) {
+			assertThat(send("POST", "/v1/clips", token,
+					Map.of("id", UUID.randomUUID(), "mime", "text/plain", "data", mebibyte))
+				.statusCode()).isEqualTo(201);
+		}
+		JsonNode first = SyncClient.json.readTree(send("GET", "/v1/clips?after=0&limit=200", token, null).body());
+		assertThat(first.get("clips").size()).isBetween(1, 4);
+		assertThat(first.get("latestSeq").asLong()).isEqualTo(7);
+		long last = first.get("clips").get(first.get("clips").size() - 1).get("seq").asLong();
+		JsonNode rest = SyncClient.json
+			.readTree(send("GET", "/v1/clips?after=" + last + "&limit=200", token, null).body());
+		long seen = first.get("clips").size() + rest.get("clips").size();
+		assertThat(rest.get("clips").get(0).get("seq").asLong()).isEqualTo(last + 1);
+		assertThat(seen).isLessThanOrEqualTo(7);
+	}
+
+	@Test
 	void listsLatestDeletesAndClears() {
 		UUID user = UUID.randomUUID();
 		String token = this.gateways.token(user);

@@ -30,4 +30,50 @@ class DrainOnShutdownTest {
 		}
 	}
 
+	@Test
+	void whileDrainingNewHandshakesGet503AndClosesAreSpreadOverTheWindow() throws Exception {
+		TwoGateways shared = TwoGateways.get();
+		RunningGateway leaving = RunningGateway.start(shared.tokens, Map.of("clipsync.drain.window", "4s"));
+		List<SyncClient> clients = new ArrayList<>();
+		for (int i = 0; i < 8; i++) {
+			clients.add(SyncClient.connect(leaving.syncUri(), shared.token(UUID.randomUUID())));
+		}
+		Map<SyncClient, Long> closedAt = new java.util.concurrent.ConcurrentHashMap<>();
+		Thread stopping = Thread.ofVirtual().start(leaving::close);
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(20))
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> {
+				for (SyncClient client : clients) {
+					if (client.isClosed()) {
+						closedAt.putIfAbsent(client, System.nanoTime());
+					}
+				}
+				return !closedAt.isEmpty();
+			});
+		assertThat(SyncClient.handshakeStatus(leaving.syncUri(),
+				Map.of("Authorization", "Bearer " + shared.token(UUID.randomUUID())), List.of("clipsync.v1")))
+			.isEqualTo(503);
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(20))
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> {
+				for (SyncClient client : clients) {
+					if (client.isClosed()) {
+						closedAt.putIfAbsent(client, System.nanoTime());
+					}
+				}
+				return closedAt.size() == clients.size();
+			});
+		stopping.join();
+		for (SyncClient client : clients) {
+			assertThat(client.closeCode(Duration.ofSeconds(1))).isEqualTo(1012);
+			client.close();
+		}
+		long first = closedAt.values().stream().mapToLong(Long::longValue).min().orElseThrow();
+		long last = closedAt.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+		// not all at once: the clients would all reconnect at the same instant
+		assertThat(Duration.ofNanos(last - first)).isGreaterThan(Duration.ofMillis(500));
+	}
+
 }

@@ -78,14 +78,20 @@ class PresenceReportingTest {
 			.put(this.names.presenceDevices(user), phone.toString(),
 					"{\"name\":\"Phone\",\"platform\":\"android\",\"lastSeen\":1795000000000}");
 		redis.opsForSet().add(this.names.presenceConnections(user, phone), "some-session");
-		try (SyncClient laptop = SyncClient.connect(this.gateways.b.syncUri(), this.gateways.token(user))) {
+		UUID laptopDevice = UUID.randomUUID();
+		try (SyncClient laptop = SyncClient.connect(this.gateways.b.syncUri(),
+				this.gateways.tokens.token(user, laptopDevice))) {
 			JsonNode devices = laptop.presence().get("devices");
-			assertThat(devices).hasSize(1);
-			assertThat(devices.get(0).get("deviceId").asString()).isEqualTo(phone.toString());
-			assertThat(devices.get(0).get("name").asString()).isEqualTo("Phone");
-			assertThat(devices.get(0).get("platform").asString()).isEqualTo("android");
-			assertThat(devices.get(0).get("online").asBoolean()).isTrue();
-			assertThat(devices.get(0).get("connections").asInt()).isEqualTo(1);
+			assertThat(devices).hasSize(2);
+			JsonNode phoneEntry = entry(devices, phone);
+			assertThat(phoneEntry.get("name").asString()).isEqualTo("Phone");
+			assertThat(phoneEntry.get("platform").asString()).isEqualTo("android");
+			assertThat(phoneEntry.get("online").asBoolean()).isTrue();
+			assertThat(phoneEntry.get("connections").asInt()).isEqualTo(1);
+			// the greeting counts the connection it greets, before presence-service does
+			JsonNode laptopEntry = entry(devices, laptopDevice);
+			assertThat(laptopEntry.get("online").asBoolean()).isTrue();
+			assertThat(laptopEntry.get("connections").asInt()).isEqualTo(1);
 
 			redis.convertAndSend(this.names.userChannel(user),
 					this.gateways.a.bean(UserChannelCodec.class)
@@ -94,6 +100,32 @@ class PresenceReportingTest {
 			JsonNode change = laptop.next("presence");
 			assertThat(change.get("devices").get(0).get("online").asBoolean()).isFalse();
 		}
+	}
+
+	@Test
+	void aDevicesSecondConnectionIsGreetedWithTwoConnections() {
+		StringRedisTemplate redis = this.gateways.a.bean(StringRedisTemplate.class);
+		UUID user = UUID.randomUUID();
+		UUID phone = UUID.randomUUID();
+		redis.opsForHash()
+			.put(this.names.presenceDevices(user), phone.toString(),
+					"{\"name\":\"Phone\",\"platform\":\"android\",\"lastSeen\":1795000000000}");
+		redis.opsForSet().add(this.names.presenceConnections(user, phone), "first-tab");
+		try (SyncClient secondTab = SyncClient.connect(this.gateways.a.syncUri(),
+				this.gateways.tokens.token(user, phone))) {
+			JsonNode devices = secondTab.presence().get("devices");
+			assertThat(devices).hasSize(1);
+			assertThat(entry(devices, phone).get("connections").asInt()).isEqualTo(2);
+		}
+	}
+
+	private static JsonNode entry(JsonNode devices, UUID deviceId) {
+		for (JsonNode device : devices) {
+			if (device.get("deviceId").asString().equals(deviceId.toString())) {
+				return device;
+			}
+		}
+		throw new AssertionError("no device " + deviceId + " in " + devices);
 	}
 
 }

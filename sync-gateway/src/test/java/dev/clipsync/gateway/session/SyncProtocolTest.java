@@ -237,4 +237,23 @@ class SyncProtocolTest {
 		}
 	}
 
+	@Test
+	void aTokenSwappedInBeforeExpiryKeepsTheSocketOpenPastTheOldExpiry() {
+		UUID user = UUID.randomUUID();
+		UUID device = UUID.randomUUID();
+		java.time.Instant now = java.time.Instant.now();
+		String shortLived = this.gateways.tokens.token(user, device, now, Duration.ofSeconds(3));
+		try (SyncClient client = SyncClient.connect(this.gateways.a.syncUri(), shortLived)) {
+			client.send(Map.of("type", "auth", "token", this.gateways.tokens.token(user, device)));
+			assertThat(client.next("authed")).isNotNull();
+			// well past the first token's expiry the connection still answers
+			org.awaitility.Awaitility.await()
+				.atMost(Duration.ofSeconds(20))
+				.until(() -> java.time.Instant.now().isAfter(now.plusSeconds(6)));
+			client.send(Map.of("type", "ping"));
+			assertThat(client.next("pong")).isNotNull();
+			assertThat(client.isClosed()).isFalse();
+		}
+	}
+
 }
