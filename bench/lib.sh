@@ -7,6 +7,7 @@
 #   CLIPSYNC_BENCH_DB_URL  JDBC URL of an existing database to use (not created or dropped)
 #   PGHOST, PGPORT, PGUSER where to create the throwaway database (127.0.0.1, 5432, postgres)
 #   REDIS_URL              Redis for the service (redis://127.0.0.1:6379)
+#   PORT_RANGE             FROM-TO to take the services' ports from (20000-31999)
 #
 # Sets: root, java_bin, REDIS_URL, work, run_id (a unique Redis key prefix and database
 # name part), and once asked for, db_url, service_pid and service_log.
@@ -56,10 +57,41 @@ stop_service() {
 	service_pid=
 }
 
+# Servers started with start_server, for runs with several (bench/delivery.sh).
+server_pids=()
+
+# start_server LOG COMMAND...: starts the command in the background, output to LOG, and
+# adds it to server_pids; last_server_pid is its pid. Unlike start_service, any command.
+start_server() {
+	local log=$1
+	shift
+	"$@" >"$log" 2>&1 &
+	last_server_pid=$!
+	server_pids+=("$last_server_pid")
+}
+
+# Stops every server started with start_server: politely, then after 30 s for good.
+stop_servers() {
+	local pid
+	for pid in "${server_pids[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in "${server_pids[@]}"; do
+		for _ in $(seq 1 60); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.5
+		done
+		kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+		wait "$pid" 2>/dev/null || true
+	done
+	server_pids=()
+}
+
 cleanup() {
 	local status=$?
 	set +e
 	stop_service
+	stop_servers
 	if [[ -n "$database" ]]; then
 		timeout 30 psql -q -v ON_ERROR_STOP=1 -d postgres -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" \
 			|| echo "Could not drop database $database" >&2
@@ -109,11 +141,18 @@ create_database() {
 
 # A port nothing listens on, below the ephemeral range (32768 and up), so that no
 # outgoing connection holds it either; whoever takes it first otherwise fails to start.
+# PORT_RANGE=FROM-TO picks from that range instead (e.g. the one a developer was given).
 free_port() {
-	local candidate
+	local candidate from=20000 span=12000
+	if [[ -n "${PORT_RANGE:-}" ]]; then
+		from=${PORT_RANGE%-*}
+		span=$((${PORT_RANGE#*-} - from + 1))
+	fi
 	for _ in $(seq 1 50); do
-		candidate=$((20000 + RANDOM % 12000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
+		candidate=$((from + RANDOM % span))
+		# Nothing listening, and (where ss is there) no socket bound to it either.
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null \
+			&& { ! command -v ss >/dev/null || [[ -z "$(ss -Htan "sport = :$candidate" 2>/dev/null)" ]]; }; then
 			echo "$candidate"
 			return 0
 		fi

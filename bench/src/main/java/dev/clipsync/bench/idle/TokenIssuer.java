@@ -17,9 +17,9 @@ import io.jsonwebtoken.security.PublicJwk;
 /**
  * Stands in for auth-service: an Ed25519 key, its JWK Set served on loopback where the
  * gateway was told to fetch it ({@code clipsync.tokens.jwks-uri}), and access tokens
- * signed with it the way auth-service signs them.
+ * signed with it the way auth-service signs them. The delivery bench uses it too.
  */
-final class TokenIssuer implements AutoCloseable {
+public final class TokenIssuer implements AutoCloseable {
 
 	static final String PATH = "/.well-known/jwks.json";
 
@@ -31,7 +31,7 @@ final class TokenIssuer implements AutoCloseable {
 
 	private final HttpServer server;
 
-	TokenIssuer(String host, int port, String issuer) throws IOException {
+	public TokenIssuer(String host, int port, String issuer) throws IOException {
 		this.issuer = issuer;
 		PublicJwk<?> jwk = Jwks.builder().key(this.key.getPublic()).id(this.keyId).algorithm("EdDSA").build();
 		byte[] jwks = ("{\"keys\":[" + Jwks.json(jwk) + "]}").getBytes(StandardCharsets.UTF_8);
@@ -45,7 +45,7 @@ final class TokenIssuer implements AutoCloseable {
 		this.server.start();
 	}
 
-	int port() {
+	public int port() {
 		return this.server.getAddress().getPort();
 	}
 
@@ -56,7 +56,7 @@ final class TokenIssuer implements AutoCloseable {
 	 * @param lifetime from now to {@code exp}
 	 * @return the compact JWS
 	 */
-	String token(UUID userId, UUID deviceId, Duration lifetime) {
+	public String token(UUID userId, UUID deviceId, Duration lifetime) {
 		Instant now = Instant.now();
 		return Jwts.builder()
 			.header()

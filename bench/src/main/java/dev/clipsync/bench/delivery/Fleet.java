@@ -1,0 +1,442 @@
+package dev.clipsync.bench.delivery;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.clipsync.bench.idle.TokenIssuer;
+import org.HdrHistogram.Recorder;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every user's devices, connected over the gateways, with what they sent and received.
+ * Device 0 of each user pushes; the others receive. Send times are
+ * {@link System#nanoTime} stamped at the start of the clip's data, so the receivers, in
+ * this same process, read the delivery latency off one clock.
+ */
+final class Fleet implements AutoCloseable {
+
+	private static final String SUBPROTOCOL = "clipsync.v1";
+
+	/** Latencies are recorded in microseconds, up to this. */
+	private static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(5);
+
+	private final List<URI> urls;
+
+	private final HttpClient http;
+
+	private final WebSocketClient client;
+
+	private final List<Device[]> users = new ArrayList<>();
+
+	/** Pushes sent and not yet acked: client id to send time. */
+	private final Map<String, Long> pending = new ConcurrentHashMap<>();
+
+	private final Map<String, Long> errors = new ConcurrentHashMap<>();
+
+	private final Map<String, Long> closed = new ConcurrentHashMap<>();
+
+	final Recorder handshakes = new Recorder(HIGHEST_MICROS, 3);
+
+	final Recorder acks = new Recorder(HIGHEST_MICROS, 3);
+
+	final Recorder deliveries = new Recorder(HIGHEST_MICROS, 3);
+
+	final AtomicLong sent = new AtomicLong();
+
+	final AtomicLong acked = new AtomicLong();
+
+	final AtomicLong delivered = new AtomicLong();
+
+	final AtomicLong duplicated = new AtomicLong();
+
+	final AtomicLong outOfOrder = new AtomicLong();
+
+	/** Step that pushes now belong to; acks are filed under it. */
+	volatile int step;
+
+	Fleet(List<URI> urls) throws Exception {
+		this.urls = urls;
+		QueuedThreadPool threads = new QueuedThreadPool(32, 4);
+		threads.setName("bench-ws");
+		this.http = new HttpClient();
+		this.http.setExecutor(threads);
+		this.http.setMaxConnectionsPerDestination(256);
+		this.client = new WebSocketClient(this.http);
+		this.client.setIdleTimeout(Duration.ofHours(2));
+		this.client.setConnectTimeout(30_000);
+		this.client.setMaxTextMessageSize(64L * 1024 * 1024);
+		this.client.start();
+	}
+
+	/**
+	 * Connect {@code users x devicesPerUser} devices, {@code inFlight} handshakes at a
+	 * time; device d of user u goes to gateway (u + d) mod gateways, so that a user's
+	 * devices are spread over them.
+	 * @return failures by reason (empty when all were welcomed)
+	 */
+	Map<String, Long> connect(int userCount, int devicesPerUser, TokenIssuer tokens, int inFlight, Duration timeout)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		Semaphore slots = new Semaphore(inFlight);
+		CountDownLatch settled = new CountDownLatch(userCount * devicesPerUser);
+		Map<String, Long> failures = new ConcurrentHashMap<>();
+		for (int u = 0; u < userCount; u++) {
+			UUID userId = UUID.randomUUID();
+			Device[] devices = new Device[devicesPerUser];
+			this.users.add(devices);
+			for (int d = 0; d < devicesPerUser; d++) {
+				Device device = new Device(d, devices, slots, settled, failures);
+				devices[d] = device;
+				if (!slots.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+					device.failed("not started: timed out");
+					continue;
+				}
+				ClientUpgradeRequest request = new ClientUpgradeRequest();
+				request.setSubProtocols(SUBPROTOCOL);
+				request.setHeader("Authorization",
+						"Bearer " + tokens.token(userId, UUID.randomUUID(), Duration.ofHours(2)));
+				device.started = System.nanoTime();
+				try {
+					this.client.connect(device, this.urls.get((u + d) % this.urls.size()), request)
+						.whenComplete((session, ex) -> {
+							if (ex != null) {
+								device.failed(describe(ex));
+							}
+						});
+				}
+				catch (Exception ex) {
+					device.failed(describe(ex));
+				}
+			}
+		}
+		if (!settled.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+			failures.merge("no welcome in time", settled.getCount(), Long::sum);
+		}
+		return new TreeMap<>(failures);
+	}
+
+	int userCount() {
+		return this.users.size();
+	}
+
+	/**
+	 * Push one clip from the user's first device.
+	 * @param user index of the user
+	 * @param padding filler after the send time, so that the data has the clip size
+	 * @return false when the pusher is not connected
+	 */
+	boolean push(int user, String padding) {
+		Device pusher = this.users.get(user)[0];
+		Session session = pusher.session;
+		if (session == null || !pusher.welcomed.get() || !session.isOpen()) {
+			return false;
+		}
+		String id = UUID.randomUUID().toString();
+		long now = System.nanoTime();
+		String message = "{\"type\":\"push\",\"id\":\"" + id + "\",\"mime\":\"text/plain\",\"data\":\"" + now + "|"
+				+ padding + "\",\"encoding\":\"utf8\",\"encrypted\":false}";
+		this.pending.put(id, now);
+		this.sent.incrementAndGet();
+		session.sendText(message, Callback.from(() -> {
+		}, (ex) -> count(this.errors, "send failed: " + describe(ex))));
+		return true;
+	}
+
+	int pendingCount() {
+		return this.pending.size();
+	}
+
+	/**
+	 * Deliveries still missing for the pushes acked in a step.
+	 * @param forStep the step
+	 * @return seqs missing on receivers that were welcomed (whether still connected or
+	 * not); one that never connected is a connect failure, not a loss
+	 */
+	long lost(int forStep) {
+		long lost = 0;
+		for (Device[] devices : this.users) {
+			BitSet ackedSeqs = devices[0].ackedIn(forStep);
+			for (int d = 1; d < devices.length; d++) {
+				if (!devices[d].welcomed.get()) {
+					continue;
+				}
+				BitSet missing = (BitSet) ackedSeqs.clone();
+				synchronized (devices[d]) {
+					missing.andNot(devices[d].seen);
+				}
+				lost += missing.cardinality();
+			}
+		}
+		return lost;
+	}
+
+	/** Receivers per pusher. */
+	int receiversPerUser() {
+		return this.users.isEmpty() ? 0 : this.users.getFirst().length - 1;
+	}
+
+	Map<String, Long> errors() {
+		return new TreeMap<>(this.errors);
+	}
+
+	/** Welcomed connections that closed while the bench still used them, by code. */
+	Map<String, Long> closed() {
+		return new TreeMap<>(this.closed);
+	}
+
+	/**
+	 * Close every connection normally, waiting at most the timeout.
+	 */
+	void closeAll(Duration timeout) throws InterruptedException {
+		List<Device> open = new ArrayList<>();
+		for (Device[] devices : this.users) {
+			for (Device device : devices) {
+				Session session = device.session;
+				if (session != null && session.isOpen()) {
+					open.add(device);
+				}
+			}
+		}
+		CountDownLatch done = new CountDownLatch(open.size());
+		for (Device device : open) {
+			device.closing = done;
+			device.session.close(StatusCode.NORMAL, "bench done",
+					Callback.from(done::countDown, (ex) -> done.countDown()));
+		}
+		done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public void close() throws Exception {
+		this.client.stop();
+		this.http.stop();
+	}
+
+	private static void count(Map<String, Long> counts, String key) {
+		counts.merge(key, 1L, Long::sum);
+	}
+
+	static String describe(Throwable ex) {
+		Throwable cause = ex;
+		while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+				&& cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		if (cause instanceof UpgradeException upgrade && upgrade.getResponseStatusCode() > 0) {
+			return "handshake answered " + upgrade.getResponseStatusCode();
+		}
+		String message = cause.getMessage();
+		return cause.getClass().getSimpleName() + ((message != null)
+				? ": " + ((message.length() > 120) ? message.substring(0, 120) + "..." : message) : "");
+	}
+
+	/** The long after {@code "name":} in a JSON text written without spaces, or -1. */
+	static long longField(String json, String name) {
+		int at = json.indexOf("\"" + name + "\":");
+		if (at < 0) {
+			return -1;
+		}
+		int start = at + name.length() + 3;
+		int end = start;
+		while (end < json.length() && (Character.isDigit(json.charAt(end)) || json.charAt(end) == '-')) {
+			end++;
+		}
+		return (end > start) ? Long.parseLong(json, start, end, 10) : -1;
+	}
+
+	/** The string after {@code "name":"}, up to the next quote, or null. */
+	static @Nullable String stringField(String json, String name) {
+		int at = json.indexOf("\"" + name + "\":\"");
+		if (at < 0) {
+			return null;
+		}
+		int start = at + name.length() + 4;
+		int end = json.indexOf('"', start);
+		return (end > start) ? json.substring(start, end) : null;
+	}
+
+	/**
+	 * One device's connection. Jetty hands it one message at a time, so its own state
+	 * needs a lock only where the report reads it. Public, as Jetty calls the listener
+	 * methods through a public lookup.
+	 */
+	public final class Device implements Session.Listener.AutoDemanding {
+
+		private final int index;
+
+		private final Device[] siblings;
+
+		private final Semaphore slots;
+
+		private final CountDownLatch settled;
+
+		private final Map<String, Long> failures;
+
+		private final AtomicBoolean welcomed = new AtomicBoolean();
+
+		private final AtomicBoolean done = new AtomicBoolean();
+
+		/** Seqs received (receivers). */
+		private final BitSet seen = new BitSet();
+
+		/** Seqs acked, per step (the pusher). */
+		private final List<BitSet> ackedBySteps = new ArrayList<>();
+
+		private long lastSeq;
+
+		volatile long started;
+
+		@SuppressWarnings("NullAway.Init")
+		volatile Session session;
+
+		volatile @Nullable CountDownLatch closing;
+
+		Device(int index, Device[] siblings, Semaphore slots, CountDownLatch settled, Map<String, Long> failures) {
+			this.index = index;
+			this.siblings = siblings;
+			this.slots = slots;
+			this.settled = settled;
+			this.failures = failures;
+		}
+
+		@Override
+		public void onWebSocketOpen(Session session) {
+			this.session = session;
+		}
+
+		@Override
+		public void onWebSocketText(String message) {
+			if (message.startsWith("{\"type\":\"clip\"") || message.contains("\"type\":\"clip\"")) {
+				received(message);
+			}
+			else if (message.startsWith("{\"type\":\"ack\"") || message.contains("\"type\":\"ack\"")) {
+				acked(message);
+			}
+			else if (message.contains("\"type\":\"welcome\"")) {
+				if (this.done.compareAndSet(false, true)) {
+					Fleet.this.handshakes
+						.recordValue(Math.min(HIGHEST_MICROS, (System.nanoTime() - this.started) / 1000));
+					this.welcomed.set(true);
+					this.slots.release();
+					this.settled.countDown();
+				}
+			}
+			else if (message.contains("\"type\":\"error\"")) {
+				String code = stringField(message, "code");
+				count(Fleet.this.errors, "error " + ((code != null) ? code : "?"));
+			}
+		}
+
+		private void received(String message) {
+			long now = System.nanoTime();
+			long seq = longField(message, "seq");
+			String data = stringField(message, "data");
+			if (seq < 1 || data == null || data.indexOf('|') < 0) {
+				count(Fleet.this.errors, "clip not from this bench");
+				return;
+			}
+			long sentAt = Long.parseLong(data, 0, data.indexOf('|'), 10);
+			synchronized (this) {
+				if (this.seen.get((int) seq)) {
+					Fleet.this.duplicated.incrementAndGet();
+					return;
+				}
+				this.seen.set((int) seq);
+				if (seq < this.lastSeq) {
+					Fleet.this.outOfOrder.incrementAndGet();
+				}
+				this.lastSeq = Math.max(this.lastSeq, seq);
+			}
+			Fleet.this.delivered.incrementAndGet();
+			Fleet.this.deliveries.recordValue(Math.min(HIGHEST_MICROS, (now - sentAt) / 1000));
+		}
+
+		private void acked(String message) {
+			long now = System.nanoTime();
+			String id = stringField(message, "id");
+			Long sentAt = (id != null) ? Fleet.this.pending.remove(id) : null;
+			long seq = longField(message, "seq");
+			if (sentAt == null || seq < 1) {
+				count(Fleet.this.errors, "ack for no pending push");
+				return;
+			}
+			Fleet.this.acked.incrementAndGet();
+			Fleet.this.acks.recordValue(Math.min(HIGHEST_MICROS, (now - sentAt) / 1000));
+			int current = Fleet.this.step;
+			synchronized (this) {
+				while (this.ackedBySteps.size() <= current) {
+					this.ackedBySteps.add(new BitSet());
+				}
+				this.ackedBySteps.get(current).set((int) seq);
+			}
+		}
+
+		synchronized BitSet ackedIn(int forStep) {
+			return (forStep < this.ackedBySteps.size()) ? (BitSet) this.ackedBySteps.get(forStep).clone()
+					: new BitSet();
+		}
+
+		@Override
+		public void onWebSocketPing(ByteBuffer payload) {
+			Session current = this.session;
+			if (current != null) {
+				current.sendPong(payload, Callback.NOOP);
+			}
+		}
+
+		@Override
+		public void onWebSocketClose(int statusCode, String reason) {
+			if (this.closing == null && !failed("closed " + statusCode)) {
+				count(Fleet.this.closed, "closed " + statusCode + ((reason != null) ? " " + reason : ""));
+			}
+		}
+
+		@Override
+		public void onWebSocketError(Throwable cause) {
+			if (this.closing == null && !failed(describe(cause))) {
+				count(Fleet.this.closed, "error " + describe(cause));
+			}
+		}
+
+		/** Count a failure before the welcome; false once welcomed. */
+		boolean failed(String why) {
+			if (!this.done.compareAndSet(false, true)) {
+				return false;
+			}
+			count(this.failures, why);
+			this.slots.release();
+			this.settled.countDown();
+			return true;
+		}
+
+		@Override
+		public String toString() {
+			return "device " + this.index + " of " + this.siblings.length;
+		}
+
+	}
+
+}
