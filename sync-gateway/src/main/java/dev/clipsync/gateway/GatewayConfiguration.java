@@ -82,6 +82,8 @@ class GatewayConfiguration implements WebMvcConfigurer {
 		FilterRegistrationBean<RequestBodyLimitFilter> registration = new FilterRegistrationBean<>(
 				new RequestBodyLimitFilter(properties.maxRequestBody()));
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		// Blob uploads are bounded by their own limit, counted as they stream in.
+		registration.addUrlPatterns("/v1/clips", "/v1/clips/*");
 		return registration;
 	}
 

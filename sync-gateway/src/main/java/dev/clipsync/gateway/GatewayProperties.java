@@ -16,12 +16,14 @@ import org.springframework.util.unit.DataSize;
  * @param connections per-connection and per-user limits
  * @param drain how the gateway leaves on shutdown
  * @param presence what the gateway reports to presence-service
- * @param maxRequestBody the largest REST request body accepted
+ * @param maxRequestBody the largest REST request body accepted (blobs have their own
+ * limit)
+ * @param blobs large clips and files stored apart
  */
 @ConfigurationProperties("clipsync")
 public record GatewayProperties(@DefaultValue Redis redis, @DefaultValue Tokens tokens, @DefaultValue Clips clips,
 		@DefaultValue Connections connections, @DefaultValue Drain drain, @DefaultValue Presence presence,
-		@DefaultValue("2MB") DataSize maxRequestBody) {
+		@DefaultValue("2MB") DataSize maxRequestBody, @DefaultValue Blobs blobs) {
 
 	/**
 	 * @param keyPrefix first segment of every Redis key and channel, shared by all
@@ -81,6 +83,16 @@ public record GatewayProperties(@DefaultValue Redis redis, @DefaultValue Tokens 
 	 * gateway's connections
 	 */
 	public record Presence(@DefaultValue("30s") Duration gatewayTtl) {
+	}
+
+	/**
+	 * @param maxSize the largest blob
+	 * @param quotaPerUser the most bytes of blobs one user keeps
+	 * @param unreferencedTtl a blob no clip ever referred to is deleted this long after
+	 * its upload
+	 */
+	public record Blobs(@DefaultValue("32MB") DataSize maxSize, @DefaultValue("256MB") DataSize quotaPerUser,
+			@DefaultValue("1h") Duration unreferencedTtl) {
 	}
 
 	/**

@@ -3,6 +3,8 @@ package dev.clipsync.common.wire;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A clip was stored (committed) and every other connection of the user should get it. The
  * {@code session} is the pushing connection, which gets an ack instead.
@@ -16,10 +18,11 @@ import java.util.UUID;
  * @param encoding {@code utf8} or {@code base64}
  * @param encrypted whether {@code data} is ciphertext
  * @param sensitive whether it is a secret kept only briefly
+ * @param blob the content stored apart, if any
  * @param createdAt when it was stored
  */
 public record ClipPublished(long seq, UUID id, UUID from, UUID session, String mime, String data, String encoding,
-		boolean encrypted, boolean sensitive, Instant createdAt) implements UserChannelMessage {
+		boolean encrypted, boolean sensitive, @Nullable BlobRef blob, Instant createdAt) implements UserChannelMessage {
 
 	static final String TYPE = "clip";
 

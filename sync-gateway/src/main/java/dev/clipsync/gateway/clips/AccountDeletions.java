@@ -6,6 +6,7 @@ import java.util.UUID;
 import dev.clipsync.common.redis.RedisNames;
 import dev.clipsync.common.redis.StreamGroupReader;
 import dev.clipsync.gateway.GatewayProperties;
+import dev.clipsync.gateway.blobs.BlobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,15 +26,16 @@ class AccountDeletions {
 
 	@Bean
 	static StreamGroupReader accountDeletionsReader(StringRedisTemplate redis, RedisNames names, ClipStore store,
-			GatewayProperties properties) {
+			BlobStore blobs, GatewayProperties properties) {
 		return new StreamGroupReader(redis, names.accountEvents(), "sync-gateway", "gateway-" + UUID.randomUUID(),
-				(event) -> handle(event, store), properties.redis().claimAbandonedAfter());
+				(event) -> handle(event, store, blobs), properties.redis().claimAbandonedAfter());
 	}
 
-	private static void handle(Map<String, String> event, ClipStore store) {
+	private static void handle(Map<String, String> event, ClipStore store, BlobStore blobs) {
 		if ("account_deleted".equals(event.get("type"))) {
 			UUID userId = UUID.fromString(event.get("userId"));
 			store.forget(userId);
+			blobs.forget(userId);
 			logger.info("Deleted the clips of deleted user {}", userId);
 		}
 	}

@@ -3,6 +3,7 @@ package dev.clipsync.gateway.clips;
 import java.util.Base64;
 import java.util.UUID;
 
+import dev.clipsync.common.wire.BlobRef;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,8 +16,11 @@ import org.jspecify.annotations.Nullable;
  * @param encoding {@code utf8} or {@code base64}
  * @param encrypted whether {@code data} is ciphertext to store and relay untouched
  * @param sensitive whether it is a secret to keep only briefly
+ * @param blob the content uploaded apart, if any; {@code data} then holds at most a
+ * preview
  */
-public record ClipDraft(UUID id, String mime, String data, String encoding, boolean encrypted, boolean sensitive) {
+public record ClipDraft(UUID id, String mime, String data, String encoding, boolean encrypted, boolean sensitive,
+		@Nullable BlobRef blob) {
 
 	public static final String UTF8 = "utf8";
 

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.clipsync.common.wire.BlobRef;
 import dev.clipsync.gateway.GatewayProperties;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -38,14 +40,16 @@ public class ClipStore {
 	 * @return the stored clip and whether it was stored before
 	 */
 	public Stored push(UUID userId, UUID deviceId, UUID sessionId, ClipDraft draft) {
+		BlobRef blob = draft.blob();
 		return this.jdbc
-			.sql("select out_seq, out_created_at, out_duplicate from push_clip(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			.sql("select out_seq, out_created_at, out_duplicate from push_clip(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 			.params(userId, draft.id(), deviceId, sessionId, draft.mime(), draft.encoding(), draft.encrypted(),
-					draft.data(), this.keepPerUser, draft.sensitive())
-			.query((rs, row) -> new Stored(
-					new Clip(rs.getLong(1), draft.id(), deviceId, sessionId, draft.mime(), draft.data(),
-							draft.encoding(), draft.encrypted(), draft.sensitive(), rs.getTimestamp(2).toInstant()),
-					rs.getBoolean(3)))
+					draft.data(), this.keepPerUser, draft.sensitive(), (blob != null) ? blob.blobId() : null,
+					(blob != null) ? blob.size() : null, (blob != null) ? blob.sha256() : null)
+			.query((rs,
+					row) -> new Stored(new Clip(rs.getLong(1), draft.id(), deviceId, sessionId, draft.mime(),
+							draft.data(), draft.encoding(), draft.encrypted(), draft.sensitive(), blob,
+							rs.getTimestamp(2).toInstant()), rs.getBoolean(3)))
 			.single();
 	}
 
@@ -61,18 +65,23 @@ public class ClipStore {
 	public List<Clip> after(UUID userId, long afterSeq, int limit, long maxBytes) {
 		// The running total is computed by PostgreSQL, so large clips past the bound are
 		// never read into the gateway's memory.
-		return this.jdbc.sql("""
-				select seq, client_id, from_device, from_session, mime, data, encoding, encrypted, sensitive, created_at
-				from (select c.*, sum(octet_length(c.data)) over (order by c.seq) as running
-				      from clips c where c.user_id = ? and c.seq > ? order by c.seq limit ?) page
-				where running - octet_length(data) < ?
-				order by seq""").params(userId, afterSeq, limit, maxBytes).query(ClipStore::clip).list();
+		return this.jdbc
+			.sql("""
+					select seq, client_id, from_device, from_session, mime, data, encoding, encrypted, sensitive, blob_id, blob_size, blob_sha256, created_at
+					from (select c.*, sum(octet_length(c.data)) over (order by c.seq) as running
+					      from clips c where c.user_id = ? and c.seq > ? order by c.seq limit ?) page
+					where running - octet_length(data) < ?
+					order by seq""")
+			.params(userId, afterSeq, limit, maxBytes)
+			.query(ClipStore::clip)
+			.list();
 	}
 
 	public Optional<Clip> latest(UUID userId) {
-		return this.jdbc.sql("""
-				select seq, client_id, from_device, from_session, mime, data, encoding, encrypted, sensitive, created_at
-				from clips where user_id = ? order by seq desc limit 1""")
+		return this.jdbc
+			.sql("""
+					select seq, client_id, from_device, from_session, mime, data, encoding, encrypted, sensitive, blob_id, blob_size, blob_sha256, created_at
+					from clips where user_id = ? order by seq desc limit 1""")
 			.param(userId)
 			.query(ClipStore::clip)
 			.optional();
@@ -141,7 +150,12 @@ public class ClipStore {
 		return new Clip(rs.getLong("seq"), rs.getObject("client_id", UUID.class),
 				rs.getObject("from_device", UUID.class), rs.getObject("from_session", UUID.class), rs.getString("mime"),
 				rs.getString("data"), rs.getString("encoding"), rs.getBoolean("encrypted"), rs.getBoolean("sensitive"),
-				rs.getTimestamp("created_at").toInstant());
+				blob(rs), rs.getTimestamp("created_at").toInstant());
+	}
+
+	private static @Nullable BlobRef blob(ResultSet rs) throws SQLException {
+		UUID blobId = rs.getObject("blob_id", UUID.class);
+		return (blobId != null) ? new BlobRef(blobId, rs.getLong("blob_size"), rs.getString("blob_sha256")) : null;
 	}
 
 	/**

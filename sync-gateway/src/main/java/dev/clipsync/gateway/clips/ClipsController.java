@@ -6,7 +6,10 @@ import java.util.UUID;
 
 import dev.clipsync.common.web.Caller;
 import dev.clipsync.common.web.ProblemException;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.clipsync.common.wire.BlobRef;
 import dev.clipsync.gateway.GatewayProperties;
+import dev.clipsync.gateway.blobs.BlobStore;
 import dev.clipsync.gateway.fanout.ClipPublisher;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -42,12 +45,15 @@ class ClipsController {
 
 	private final ClipStore store;
 
+	private final BlobStore blobs;
+
 	private final ClipPublisher publisher;
 
 	private final long maxClipBytes;
 
-	ClipsController(ClipStore store, ClipPublisher publisher, GatewayProperties properties) {
+	ClipsController(ClipStore store, ClipPublisher publisher, GatewayProperties properties, BlobStore blobs) {
 		this.store = store;
+		this.blobs = blobs;
 		this.publisher = publisher;
 		this.maxClipBytes = properties.clips().maxSize().toBytes();
 	}
@@ -71,15 +77,25 @@ class ClipsController {
 
 	@PostMapping(path = "/v1/clips", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<PushResult> push(Caller caller, @Valid @RequestBody PushRequest request) {
-		ClipDraft draft = new ClipDraft(request.id(), request.mime(), request.data(),
+		if (request.data() == null && request.blob() == null) {
+			throw new ProblemException(HttpStatus.BAD_REQUEST, "validation_failed", "Clip refused",
+					"data is required (or a blob reference with an optional preview in data)");
+		}
+		ClipDraft draft = new ClipDraft(request.id(), request.mime(), (request.data() != null) ? request.data() : "",
 				(request.encoding() != null) ? request.encoding() : ClipDraft.UTF8,
-				request.encrypted() != null && request.encrypted(), request.sensitive() != null && request.sensitive());
+				request.encrypted() != null && request.encrypted(), request.sensitive() != null && request.sensitive(),
+				request.blob());
 		ClipDraft.Refusal refusal = draft.check(this.maxClipBytes);
 		if (refusal != null) {
 			HttpStatus status = "too_large".equals(refusal.code()) ? HttpStatus.CONTENT_TOO_LARGE
 					: HttpStatus.BAD_REQUEST;
 			String code = "too_large".equals(refusal.code()) ? "too_large" : "validation_failed";
 			throw new ProblemException(status, code, "Clip refused", refusal.message());
+		}
+		if (draft.blob() != null && !this.blobs.attach(caller.userId(), draft.blob())) {
+			throw new ProblemException(HttpStatus.BAD_REQUEST, "validation_failed", "Clip refused",
+					"The blob is unknown, not finished, or does not match size and sha256: upload it first "
+							+ "(POST /v1/blobs) and send the reference it answered.");
 		}
 		// A REST push has no connection of its own to skip: every connection gets the
 		// clip.
@@ -106,8 +122,8 @@ class ClipsController {
 		return ResponseEntity.noContent().build();
 	}
 
-	record PushRequest(@NotNull UUID id, @NotBlank String mime, @NotNull String data, @Nullable String encoding,
-			@Nullable Boolean encrypted, @Nullable Boolean sensitive) {
+	record PushRequest(@NotNull UUID id, @NotBlank String mime, @Nullable String data, @Nullable String encoding,
+			@Nullable Boolean encrypted, @Nullable Boolean sensitive, @Valid @Nullable BlobRef blob) {
 	}
 
 	record PushResult(UUID id, long seq, boolean duplicate) {
@@ -117,11 +133,11 @@ class ClipsController {
 	}
 
 	record ClipView(long seq, UUID id, UUID from, String mime, String data, String encoding, boolean encrypted,
-			boolean sensitive, Instant createdAt) {
+			boolean sensitive, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable BlobRef blob, Instant createdAt) {
 
 		static ClipView of(Clip clip) {
 			return new ClipView(clip.seq(), clip.id(), clip.from(), clip.mime(), clip.data(), clip.encoding(),
-					clip.encrypted(), clip.sensitive(), clip.createdAt());
+					clip.encrypted(), clip.sensitive(), clip.blob(), clip.createdAt());
 		}
 
 	}

@@ -72,7 +72,7 @@ public class ClipPublisher {
 	 */
 	public void publish(UUID userId, Clip clip) {
 		ClipPublished published = new ClipPublished(clip.seq(), clip.id(), clip.from(), clip.session(), clip.mime(),
-				clip.data(), clip.encoding(), clip.encrypted(), clip.sensitive(), clip.createdAt());
+				clip.data(), clip.encoding(), clip.encrypted(), clip.sensitive(), clip.blob(), clip.createdAt());
 		this.local.onMessage(userId, published);
 		String channel = this.names.userChannel(userId);
 		String message = this.codec.encode(published);

@@ -2,10 +2,12 @@ package dev.clipsync.gateway.session;
 
 import java.util.UUID;
 
+import dev.clipsync.common.wire.BlobRef;
 import dev.clipsync.gateway.clips.ClipDraft;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.StringNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -84,6 +86,17 @@ sealed interface ClientMessage {
 		if (mime == null || !mime.isString()) {
 			return new Invalid("mime is required", id);
 		}
+		JsonNode blobNode = node.get("blob");
+		BlobRef blob = null;
+		if (blobNode != null && !blobNode.isNull()) {
+			blob = blob(blobNode);
+			if (blob == null) {
+				return new Invalid("blob must be {\"blobId\":<uuid>,\"size\":<bytes>,\"sha256\":<hex>}", id);
+			}
+		}
+		if (data == null && blob != null) {
+			data = StringNode.valueOf("");
+		}
 		if (data == null || !data.isString()) {
 			return new Invalid("data is required and must be a string", id);
 		}
@@ -100,7 +113,23 @@ sealed interface ClientMessage {
 		String encodingValue = (encoding == null || encoding.isNull()) ? ClipDraft.UTF8 : encoding.asString();
 		boolean encryptedValue = encrypted != null && encrypted.asBoolean();
 		return new Push(new ClipDraft(id, mime.asString(), data.asString(), encodingValue, encryptedValue,
-				sensitive != null && sensitive.asBoolean()));
+				sensitive != null && sensitive.asBoolean(), blob));
+	}
+
+	private static @Nullable BlobRef blob(JsonNode node) {
+		JsonNode blobId = node.get("blobId");
+		JsonNode size = node.get("size");
+		JsonNode sha256 = node.get("sha256");
+		if (blobId == null || !blobId.isString() || size == null || !size.canConvertToLong() || size.asLong() < 0
+				|| sha256 == null || !sha256.isString() || !sha256.asString().matches("[0-9a-f]{64}")) {
+			return null;
+		}
+		try {
+			return new BlobRef(UUID.fromString(blobId.asString()), size.asLong(), sha256.asString());
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
 	}
 
 }

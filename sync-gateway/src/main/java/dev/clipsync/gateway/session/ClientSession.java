@@ -57,7 +57,8 @@ final class ClientSession {
 
 	/** A seq this session pushed itself: passed without being sent. */
 	private static final LiveClip OWN = new LiveClip(
-			new Clip(0, new UUID(0, 0), new UUID(0, 0), new UUID(0, 0), "", "", "", false, false, Instant.EPOCH), null);
+			new Clip(0, new UUID(0, 0), new UUID(0, 0), new UUID(0, 0), "", "", "", false, false, null, Instant.EPOCH),
+			null);
 
 	private final WebSocketSession socket;
 

@@ -170,7 +170,7 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 		switch (message) {
 			case ClipPublished clip -> {
 				Clip stored = new Clip(clip.seq(), clip.id(), clip.from(), clip.session(), clip.mime(), clip.data(),
-						clip.encoding(), clip.encrypted(), clip.sensitive(), clip.createdAt());
+						clip.encoding(), clip.encrypted(), clip.sensitive(), clip.blob(), clip.createdAt());
 				LiveClip live = new LiveClip(stored, this.json);
 				for (ClientSession session : sessionsOf(userId)) {
 					session.onLive(live);

@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.clipsync.common.wire.DevicePresence;
+import dev.clipsync.common.wire.BlobRef;
 import dev.clipsync.gateway.clips.Clip;
 import org.jspecify.annotations.Nullable;
 
@@ -36,11 +37,12 @@ final class ServerMessages {
 	}
 
 	record ClipMessage(String type, long seq, UUID id, UUID from, String mime, String data, String encoding,
-			boolean encrypted, boolean sensitive, Instant createdAt) {
+			boolean encrypted, boolean sensitive, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable BlobRef blob,
+			Instant createdAt) {
 
 		static ClipMessage of(Clip clip) {
 			return new ClipMessage("clip", clip.seq(), clip.id(), clip.from(), clip.mime(), clip.data(),
-					clip.encoding(), clip.encrypted(), clip.sensitive(), clip.createdAt());
+					clip.encoding(), clip.encrypted(), clip.sensitive(), clip.blob(), clip.createdAt());
 		}
 
 	}

@@ -8,6 +8,7 @@ import dev.clipsync.common.token.AccessToken;
 import dev.clipsync.common.token.InvalidTokenException;
 import dev.clipsync.common.token.TokenCheck;
 import dev.clipsync.gateway.GatewayProperties;
+import dev.clipsync.gateway.blobs.BlobStore;
 import dev.clipsync.gateway.clips.ClipDraft;
 import dev.clipsync.gateway.clips.ClipStore;
 import dev.clipsync.gateway.fanout.ClipPublisher;
@@ -37,7 +38,12 @@ public class SyncHandler extends AbstractWebSocketHandler {
 
 	private static final String SESSION = "clipsync.session";
 
+	static final String BLOB_UNKNOWN = "the blob is unknown, not finished, or does not match size and sha256: "
+			+ "upload it first (POST /v1/blobs) and send the reference it answered";
+
 	private final LocalSessions sessions;
+
+	private final BlobStore blobs;
 
 	private final PresenceReporter presence;
 
@@ -63,8 +69,9 @@ public class SyncHandler extends AbstractWebSocketHandler {
 
 	public SyncHandler(LocalSessions sessions, ClipStore store, ClipPublisher publisher, TokenCheck tokens,
 			JsonMapper json, Clock clock, GatewayProperties properties, MeterRegistry meters, PresenceReporter presence,
-			PresenceReader presenceReader) {
+			PresenceReader presenceReader, BlobStore blobs) {
 		this.sessions = sessions;
+		this.blobs = blobs;
 		this.presence = presence;
 		this.presenceReader = presenceReader;
 		this.store = store;
@@ -143,6 +150,11 @@ public class SyncHandler extends AbstractWebSocketHandler {
 		}
 		ClipStore.Stored stored;
 		try {
+			if (draft.blob() != null && !this.blobs.attach(session.userId(), draft.blob())) {
+				this.refusedPushes.increment();
+				session.send(new ServerMessages.Error("invalid_message", BLOB_UNKNOWN, draft.id()));
+				return;
+			}
 			stored = this.store.push(session.userId(), session.deviceId(), session.sessionId(), draft);
 		}
 		catch (DataAccessException ex) {

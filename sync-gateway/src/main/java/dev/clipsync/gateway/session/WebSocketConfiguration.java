@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import dev.clipsync.common.presence.PresenceReader;
 import dev.clipsync.common.token.TokenCheck;
 import dev.clipsync.gateway.GatewayProperties;
+import dev.clipsync.gateway.blobs.BlobStore;
 import dev.clipsync.gateway.clips.ClipStore;
 import dev.clipsync.gateway.drain.DrainOnShutdown;
 import dev.clipsync.gateway.fanout.ClipPublisher;
@@ -120,9 +121,9 @@ class WebSocketConfiguration implements WebSocketConfigurer {
 	@Bean
 	static SyncHandler syncHandler(LocalSessions sessions, ClipStore store, ClipPublisher publisher, TokenCheck tokens,
 			JsonMapper json, Clock clock, GatewayProperties properties, MeterRegistry meters, PresenceReporter presence,
-			StringRedisTemplate redis, RedisNames names) {
+			StringRedisTemplate redis, RedisNames names, BlobStore blobs) {
 		return new SyncHandler(sessions, store, publisher, tokens, json, clock, properties, meters, presence,
-				new PresenceReader(redis, names, json));
+				new PresenceReader(redis, names, json), blobs);
 	}
 
 	@Bean

@@ -19,9 +19,9 @@ class ClipRetentionTest {
 		ClipStore store = this.gateways.a.bean(ClipStore.class);
 		UUID session = UUID.randomUUID();
 		store.push(user, UUID.randomUUID(), session,
-				new ClipDraft(UUID.randomUUID(), "text/plain", "old", "utf8", false, false));
+				new ClipDraft(UUID.randomUUID(), "text/plain", "old", "utf8", false, false, null));
 		store.push(user, UUID.randomUUID(), session,
-				new ClipDraft(UUID.randomUUID(), "text/plain", "new", "utf8", false, false));
+				new ClipDraft(UUID.randomUUID(), "text/plain", "new", "utf8", false, false, null));
 		this.gateways.a.bean(JdbcClient.class)
 			.sql("update clips set created_at = now() - interval '31 days' where user_id = ? and seq = 1")
 			.param(user)
