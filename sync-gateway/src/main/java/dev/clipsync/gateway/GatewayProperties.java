@@ -49,9 +49,11 @@ public record GatewayProperties(@DefaultValue Redis redis, @DefaultValue Tokens 
 	 * @param keepPerUser how many of a user's newest clips are kept
 	 * @param maxAge clips older than this are deleted
 	 * @param sensitiveTtl sensitive clips older than this are deleted
+	 * @param quotaPerUser the most bytes of inline clip data one user keeps
 	 */
 	public record Clips(@DefaultValue("1MB") DataSize maxSize, @DefaultValue("200") int keepPerUser,
-			@DefaultValue("30d") Duration maxAge, @DefaultValue("60s") Duration sensitiveTtl) {
+			@DefaultValue("30d") Duration maxAge, @DefaultValue("60s") Duration sensitiveTtl,
+			@DefaultValue("64MB") DataSize quotaPerUser) {
 	}
 
 	/**

@@ -26,9 +26,12 @@ public class ClipStore {
 
 	private final int keepPerUser;
 
+	private final long quotaBytes;
+
 	ClipStore(JdbcClient jdbc, GatewayProperties properties) {
 		this.jdbc = jdbc;
 		this.keepPerUser = properties.clips().keepPerUser();
+		this.quotaBytes = properties.clips().quotaPerUser().toBytes();
 	}
 
 	/**
@@ -38,19 +41,24 @@ public class ClipStore {
 	 * @param sessionId the pushing connection
 	 * @param draft the checked clip
 	 * @return the stored clip and whether it was stored before
+	 * @throws QuotaExceeded when a new clip would take the user past the quota
 	 */
 	public Stored push(UUID userId, UUID deviceId, UUID sessionId, ClipDraft draft) {
 		BlobRef blob = draft.blob();
-		return this.jdbc
-			.sql("select out_seq, out_created_at, out_duplicate from push_clip(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		Stored stored = this.jdbc.sql(
+				"select out_seq, out_created_at, out_duplicate from push_clip(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 			.params(userId, draft.id(), deviceId, sessionId, draft.mime(), draft.encoding(), draft.encrypted(),
 					draft.data(), this.keepPerUser, draft.sensitive(), (blob != null) ? blob.blobId() : null,
-					(blob != null) ? blob.size() : null, (blob != null) ? blob.sha256() : null)
+					(blob != null) ? blob.size() : null, (blob != null) ? blob.sha256() : null, this.quotaBytes)
 			.query((rs,
 					row) -> new Stored(new Clip(rs.getLong(1), draft.id(), deviceId, sessionId, draft.mime(),
 							draft.data(), draft.encoding(), draft.encrypted(), draft.sensitive(), blob,
 							rs.getTimestamp(2).toInstant()), rs.getBoolean(3)))
 			.single();
+		if (stored.clip().seq() == 0) {
+			throw new QuotaExceeded(this.quotaBytes);
+		}
+		return stored;
 	}
 
 	/**
@@ -156,6 +164,18 @@ public class ClipStore {
 	private static @Nullable BlobRef blob(ResultSet rs) throws SQLException {
 		UUID blobId = rs.getObject("blob_id", UUID.class);
 		return (blobId != null) ? new BlobRef(blobId, rs.getLong("blob_size"), rs.getString("blob_sha256")) : null;
+	}
+
+	/**
+	 * A push that would take the user's inline clips past the quota; nothing was stored.
+	 */
+	public static final class QuotaExceeded extends RuntimeException {
+
+		QuotaExceeded(long quotaBytes) {
+			super("your clips would take more than " + quotaBytes
+					+ " bytes; delete some (or clear the history) and push again with the same id");
+		}
+
 	}
 
 	/**

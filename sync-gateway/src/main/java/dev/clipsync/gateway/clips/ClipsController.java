@@ -1,5 +1,6 @@
 package dev.clipsync.gateway.clips;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -47,12 +48,16 @@ class ClipsController {
 
 	private final BlobStore blobs;
 
+	private final PushRates pushRates;
+
 	private final ClipPublisher publisher;
 
 	private final long maxClipBytes;
 
-	ClipsController(ClipStore store, ClipPublisher publisher, GatewayProperties properties, BlobStore blobs) {
+	ClipsController(ClipStore store, ClipPublisher publisher, GatewayProperties properties, BlobStore blobs,
+			PushRates pushRates) {
 		this.store = store;
+		this.pushRates = pushRates;
 		this.blobs = blobs;
 		this.publisher = publisher;
 		this.maxClipBytes = properties.clips().maxSize().toBytes();
@@ -99,7 +104,17 @@ class ClipsController {
 		}
 		// A REST push has no connection of its own to skip: every connection gets the
 		// clip.
-		ClipStore.Stored stored = this.store.push(caller.userId(), caller.deviceId(), UUID.randomUUID(), draft);
+		if (!this.pushRates.tryPush(caller.deviceId())) {
+			throw ProblemException.rateLimited(Duration.ofSeconds(1));
+		}
+		ClipStore.Stored stored;
+		try {
+			stored = this.store.push(caller.userId(), caller.deviceId(), UUID.randomUUID(), draft);
+		}
+		catch (ClipStore.QuotaExceeded ex) {
+			throw new ProblemException(HttpStatus.INSUFFICIENT_STORAGE, "quota_exceeded", "Clip quota exceeded",
+					ex.getMessage());
+		}
 		if (!stored.duplicate()) {
 			this.publisher.publish(caller.userId(), stored.clip());
 		}

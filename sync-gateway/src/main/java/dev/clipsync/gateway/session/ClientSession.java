@@ -21,8 +21,6 @@ import java.util.function.Supplier;
 import dev.clipsync.common.token.AccessToken;
 import dev.clipsync.gateway.clips.Clip;
 import dev.clipsync.gateway.clips.ClipStore;
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
 import io.micrometer.core.instrument.Counter;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -81,8 +79,6 @@ final class ClientSession {
 	private volatile Instant lastHeardAt;
 
 	private volatile boolean closing;
-
-	private @Nullable Bucket pushRate;
 
 	private int invalidMessages;
 
@@ -452,20 +448,6 @@ final class ClientSession {
 
 	void tokenSwapped(AccessToken swapped) {
 		this.token = swapped;
-	}
-
-	/**
-	 * Take one push from the rate budget.
-	 * @return whether the push may proceed
-	 */
-	boolean tryPush(int perSecond, int burst) {
-		if (this.pushRate == null) {
-			// Made on first push: idle connections pay nothing for it.
-			this.pushRate = Bucket.builder()
-				.addLimit(Bandwidth.builder().capacity(burst).refillGreedy(perSecond, Duration.ofSeconds(1)).build())
-				.build();
-		}
-		return this.pushRate.tryConsume(1);
 	}
 
 	/**

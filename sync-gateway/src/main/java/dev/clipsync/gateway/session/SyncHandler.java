@@ -11,6 +11,7 @@ import dev.clipsync.gateway.GatewayProperties;
 import dev.clipsync.gateway.blobs.BlobStore;
 import dev.clipsync.gateway.clips.ClipDraft;
 import dev.clipsync.gateway.clips.ClipStore;
+import dev.clipsync.gateway.clips.PushRates;
 import dev.clipsync.gateway.fanout.ClipPublisher;
 import dev.clipsync.gateway.presence.PresenceReporter;
 import io.micrometer.core.instrument.Counter;
@@ -45,6 +46,8 @@ public class SyncHandler extends AbstractWebSocketHandler {
 
 	private final BlobStore blobs;
 
+	private final PushRates pushRates;
+
 	private final PresenceReporter presence;
 
 	private final PresenceReader presenceReader;
@@ -69,8 +72,9 @@ public class SyncHandler extends AbstractWebSocketHandler {
 
 	public SyncHandler(LocalSessions sessions, ClipStore store, ClipPublisher publisher, TokenCheck tokens,
 			JsonMapper json, Clock clock, GatewayProperties properties, MeterRegistry meters, PresenceReporter presence,
-			PresenceReader presenceReader, BlobStore blobs) {
+			PresenceReader presenceReader, BlobStore blobs, PushRates pushRates) {
 		this.sessions = sessions;
+		this.pushRates = pushRates;
 		this.blobs = blobs;
 		this.presence = presence;
 		this.presenceReader = presenceReader;
@@ -135,7 +139,7 @@ public class SyncHandler extends AbstractWebSocketHandler {
 
 	private void push(ClientSession session, ClipDraft draft) {
 		GatewayProperties.Connections limits = this.properties.connections();
-		if (!session.tryPush(limits.pushesPerSecond(), limits.pushBurst())) {
+		if (!this.pushRates.tryPush(session.deviceId())) {
 			this.refusedPushes.increment();
 			session.send(new ServerMessages.Error("rate_limited",
 					"more than " + limits.pushesPerSecond() + " pushes per second; retry with the same id",
@@ -156,6 +160,11 @@ public class SyncHandler extends AbstractWebSocketHandler {
 				return;
 			}
 			stored = this.store.push(session.userId(), session.deviceId(), session.sessionId(), draft);
+		}
+		catch (ClipStore.QuotaExceeded ex) {
+			this.refusedPushes.increment();
+			session.send(new ServerMessages.Error("quota_exceeded", ex.getMessage(), draft.id()));
+			return;
 		}
 		catch (DataAccessException ex) {
 			logger.warn("Push not stored: {}", ex.toString());

@@ -9,6 +9,7 @@ import dev.clipsync.common.token.TokenCheck;
 import dev.clipsync.gateway.GatewayProperties;
 import dev.clipsync.gateway.blobs.BlobStore;
 import dev.clipsync.gateway.clips.ClipStore;
+import dev.clipsync.gateway.clips.PushRates;
 import dev.clipsync.gateway.drain.DrainOnShutdown;
 import dev.clipsync.gateway.fanout.ClipPublisher;
 import dev.clipsync.gateway.fanout.UserChannels;
@@ -121,9 +122,9 @@ class WebSocketConfiguration implements WebSocketConfigurer {
 	@Bean
 	static SyncHandler syncHandler(LocalSessions sessions, ClipStore store, ClipPublisher publisher, TokenCheck tokens,
 			JsonMapper json, Clock clock, GatewayProperties properties, MeterRegistry meters, PresenceReporter presence,
-			StringRedisTemplate redis, RedisNames names, BlobStore blobs) {
+			StringRedisTemplate redis, RedisNames names, BlobStore blobs, PushRates pushRates) {
 		return new SyncHandler(sessions, store, publisher, tokens, json, clock, properties, meters, presence,
-				new PresenceReader(redis, names, json), blobs);
+				new PresenceReader(redis, names, json), blobs, pushRates);
 	}
 
 	@Bean
