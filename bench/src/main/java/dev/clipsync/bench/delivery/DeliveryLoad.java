@@ -240,7 +240,7 @@ public final class DeliveryLoad implements Callable<Integer> {
 					.map((u) -> new Report.Process(u.name(), u.pid(), round(u.cores(), 3), round(u.rssMiB(), 1),
 							round(u.peakRssMiB(), 1)))
 					.toList(),
-				round(ProcessProbe.machineCores(measured, last), 2), fleet.errors(), fleet.closed());
+				round(ProcessProbe.machineCores(measured, last), 2), fleet.takeErrors(), fleet.takeClosed());
 		System.out.printf(Locale.ROOT,
 				"%s: %.0f/s done: ack p50 %.1f p99 %.1f ms, delivery p50 %.1f p99 %.1f p99.9 %.1f ms, lost %d, "
 						+ "duplicated %d, unacked %d%n",

@@ -198,13 +198,28 @@ final class Fleet implements AutoCloseable {
 		return this.users.isEmpty() ? 0 : this.users.getFirst().length - 1;
 	}
 
-	Map<String, Long> errors() {
-		return new TreeMap<>(this.errors);
+	/** Errors counted since the last call, by code. */
+	Map<String, Long> takeErrors() {
+		return take(this.errors);
 	}
 
-	/** Welcomed connections that closed while the bench still used them, by code. */
-	Map<String, Long> closed() {
-		return new TreeMap<>(this.closed);
+	/**
+	 * Welcomed connections that closed while the bench still used them, by code, since
+	 * the last call.
+	 */
+	Map<String, Long> takeClosed() {
+		return take(this.closed);
+	}
+
+	private static Map<String, Long> take(Map<String, Long> counts) {
+		Map<String, Long> taken = new TreeMap<>();
+		for (String key : counts.keySet()) {
+			Long count = counts.remove(key);
+			if (count != null) {
+				taken.put(key, count);
+			}
+		}
+		return taken;
 	}
 
 	/**
