@@ -226,10 +226,13 @@ async function onPush(conn, message) {
 async function onConnection(ws, who) {
   const conn = { ws, userId: who.userId, deviceId: who.deviceId, sessionId: crypto.randomUUID(),
     queue: Promise.resolve() };
+  // handleUpgrade emits no 'connection' event: the heartbeat's answers are heard here.
+  ws.on('pong', () => { ws.clipsyncSilent = false; });
   ws.on('close', () => leave(conn));
   ws.on('error', () => {});
   // Messages of one connection are handled one after the other, so its pushes are stored in order.
   ws.on('message', (raw, isBinary) => {
+    ws.clipsyncSilent = false;
     conn.queue = conn.queue.then(async () => {
       let message;
       try {
@@ -295,10 +298,6 @@ const heartbeat = setInterval(() => {
     }
   }
 }, heartbeatSeconds * 1000);
-wss.on('connection', (ws) => {
-  ws.on('pong', () => { ws.clipsyncSilent = false; });
-  ws.on('message', () => { ws.clipsyncSilent = false; });
-});
 
 function shutdown() {
   clearInterval(heartbeat);

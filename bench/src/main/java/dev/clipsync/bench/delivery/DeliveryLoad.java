@@ -132,6 +132,13 @@ public final class DeliveryLoad implements Callable<Integer> {
 		Map<String, Long> failures;
 		try (TokenIssuer tokens = new TokenIssuer("127.0.0.1", this.jwksPort, this.issuer);
 				Fleet fleet = new Fleet(this.urls)) {
+			List<URI> cold = fleet.prime(tokens, this.connectTimeout);
+			if (!cold.isEmpty()) {
+				System.err.println("No welcome from " + cold + " within " + this.connectTimeout
+						+ ": check that the servers fetch the JWK Set from 127.0.0.1:" + tokens.port()
+						+ " and accept the issuer '" + this.issuer + "' (see their logs)");
+				return 1;
+			}
 			int total = this.users * this.devicesPerUser;
 			System.out.printf(Locale.ROOT,
 					"%s: connecting %,d devices (%,d users x %d) over %d gateway(s), %d at a time%n", this.system,
@@ -147,6 +154,10 @@ public final class DeliveryLoad implements Callable<Integer> {
 					"%s: %,d of %,d welcomed in %.2f s (%.0f/s), handshake p50 %.1f ms p99 %.1f ms%s%n", this.system,
 					welcomed, total, connectSeconds, welcomed / connectSeconds, connect.handshakeMs().p50(),
 					connect.handshakeMs().p99(), failures.isEmpty() ? "" : "; failed: " + failures);
+			if (welcomed == 0) {
+				System.err.println("No device connected, nothing to push: " + failures);
+				return 1;
+			}
 			for (int s = 0; s < this.rates.length; s++) {
 				steps.add(runStep(fleet, probe, s, this.rates[s], padding));
 			}

@@ -138,6 +138,47 @@ final class Fleet implements AutoCloseable {
 		return new TreeMap<>(failures);
 	}
 
+	/**
+	 * One connection to each gateway, alone, retried until welcomed: a server fetches the
+	 * JWK Set when it first sees the key, and on a busy machine that first fetch may time
+	 * out. The connect figures are then those of warm servers.
+	 * @return the gateways that never welcomed
+	 */
+	List<URI> prime(TokenIssuer tokens, Duration timeout) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		List<URI> cold = new ArrayList<>();
+		for (URI url : this.urls) {
+			boolean welcomed = false;
+			while (!welcomed && System.nanoTime() < deadline) {
+				CountDownLatch welcome = new CountDownLatch(1);
+				Session.Listener.AutoDemanding listener = new Session.Listener.AutoDemanding() {
+					@Override
+					public void onWebSocketText(String message) {
+						if (message.contains("\"type\":\"welcome\"")) {
+							welcome.countDown();
+						}
+					}
+				};
+				ClientUpgradeRequest request = new ClientUpgradeRequest();
+				request.setSubProtocols(SUBPROTOCOL);
+				request.setHeader("Authorization",
+						"Bearer " + tokens.token(UUID.randomUUID(), UUID.randomUUID(), Duration.ofMinutes(5)));
+				try {
+					Session session = this.client.connect(listener, url, request).get(10, TimeUnit.SECONDS);
+					welcomed = welcome.await(10, TimeUnit.SECONDS);
+					session.close(StatusCode.NORMAL, "primed", Callback.NOOP);
+				}
+				catch (ExecutionException | java.util.concurrent.TimeoutException | java.io.IOException ex) {
+					Thread.sleep(1000);
+				}
+			}
+			if (!welcomed) {
+				cold.add(url);
+			}
+		}
+		return cold;
+	}
+
 	int userCount() {
 		return this.users.size();
 	}
