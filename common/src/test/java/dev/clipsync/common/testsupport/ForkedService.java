@@ -13,21 +13,27 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A service in a process of its own, as it runs in production, so a test can kill it
- * without a word (SIGKILL) as a crashed machine would, or run services that do not share
- * a classpath.
+ * without a word (SIGKILL) as a crashed machine would and start it again on the same
+ * port, or run services that do not share a classpath.
  */
 public final class ForkedService implements AutoCloseable {
 
-	private final Process process;
+	private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
+
+	private final List<String> command;
 
 	private final int port;
 
 	private final Path log;
 
-	private ForkedService(Process process, int port, Path log) {
-		this.process = process;
+	private volatile @Nullable Process process;
+
+	private ForkedService(List<String> command, int port, Path log) {
+		this.command = command;
 		this.port = port;
 		this.log = log;
 	}
@@ -39,7 +45,7 @@ public final class ForkedService implements AutoCloseable {
 	 * @return the service, ready
 	 */
 	public static ForkedService fromClasspath(String mainClass, Map<String, Object> properties) {
-		return start(List.of("-cp", System.getProperty("java.class.path"), mainClass), properties);
+		return start(List.of("-cp", System.getProperty("java.class.path"), mainClass), properties, null);
 	}
 
 	/**
@@ -50,6 +56,18 @@ public final class ForkedService implements AutoCloseable {
 	 * @return the service, ready
 	 */
 	public static ForkedService fromJar(Path jar, Map<String, Object> properties) {
+		return fromJar(jar, properties, null);
+	}
+
+	/**
+	 * Start a service from its executable jar, its output appended to a file of the
+	 * test's choosing (across restarts).
+	 * @param jar the jar
+	 * @param properties its settings, as command-line arguments
+	 * @param log where its output goes; {@code null} for a temporary file
+	 * @return the service, ready
+	 */
+	public static ForkedService fromJar(Path jar, Map<String, Object> properties, @Nullable Path log) {
 		if (!Files.isRegularFile(jar)) {
 			throw new IllegalStateException(jar + " is missing: build it first (./mvnw package)");
 		}
@@ -57,18 +75,22 @@ public final class ForkedService implements AutoCloseable {
 			Path copy = Files.createTempFile("clipsync-service", ".jar");
 			copy.toFile().deleteOnExit();
 			Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
-			return start(List.of("-jar", copy.toString()), properties);
+			return start(List.of("-jar", copy.toString()), properties, log);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
 	}
 
-	private static ForkedService start(List<String> launch, Map<String, Object> properties) {
+	private static ForkedService start(List<String> launch, Map<String, Object> properties, @Nullable Path log) {
 		int port = TestInfrastructure.freePort();
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		command.add("-Xmx256m");
+		// A test needs a service that starts fast on a small machine, not peak
+		// throughput.
+		command.add("-XX:TieredStopAtLevel=1");
+		command.add("-XX:+UseSerialGC");
 		command.addAll(launch);
 		properties.forEach((key, value) -> {
 			if (!"server.port".equals(key)) {
@@ -76,20 +98,42 @@ public final class ForkedService implements AutoCloseable {
 			}
 		});
 		command.add("--server.port=" + port);
-		try {
+		Path output = log;
+		if (output == null) {
 			// Its log goes to a file, so a service that does not come up can say why.
-			Path log = Files.createTempFile("clipsync-forked-", ".log");
-			log.toFile().deleteOnExit();
-			Process process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(log.toFile())
+			try {
+				output = Files.createTempFile("clipsync-forked-", ".log");
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException(ex);
+			}
+			output.toFile().deleteOnExit();
+		}
+		ForkedService service = new ForkedService(List.copyOf(command), port, output);
+		service.startAgain();
+		return service;
+	}
+
+	/**
+	 * Start the service again after {@link #kill()}: same jar, same settings, same port,
+	 * as a restarted pod or a supervisor would.
+	 */
+	public synchronized void startAgain() {
+		Process previous = this.process;
+		if (previous != null && previous.isAlive()) {
+			throw new IllegalStateException("still running on port " + this.port + ": kill it first");
+		}
+		Process started;
+		try {
+			started = new ProcessBuilder(this.command).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()))
 				.start();
-			ForkedService gateway = new ForkedService(process, port, log);
-			gateway.awaitReady(Duration.ofSeconds(120));
-			return gateway;
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
+		this.process = started;
+		awaitReady(started, READY_TIMEOUT);
 	}
 
 	public int port() {
@@ -102,9 +146,13 @@ public final class ForkedService implements AutoCloseable {
 
 	/** SIGKILL: no drain, no close frames, nothing. */
 	public void kill() {
-		this.process.destroyForcibly();
+		Process running = this.process;
+		if (running == null) {
+			return;
+		}
+		running.destroyForcibly();
 		try {
-			this.process.waitFor();
+			running.waitFor();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -116,14 +164,14 @@ public final class ForkedService implements AutoCloseable {
 		kill();
 	}
 
-	private void awaitReady(Duration timeout) {
+	private void awaitReady(Process process, Duration timeout) {
 		HttpClient http = HttpClient.newHttpClient();
 		URI readiness = URI.create("http://127.0.0.1:" + this.port + "/actuator/health/readiness");
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
-			if (!this.process.isAlive()) {
+			if (!process.isAlive()) {
 				throw new IllegalStateException(
-						"forked service exited with " + this.process.exitValue() + "; its log ends:\n" + logTail());
+						"forked service exited with " + process.exitValue() + "; its log ends:\n" + logTail());
 			}
 			try {
 				HttpResponse<Void> response = http.send(HttpRequest.newBuilder(readiness).build(),
