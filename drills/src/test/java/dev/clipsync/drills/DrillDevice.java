@@ -107,6 +107,8 @@ final class DrillDevice implements AutoCloseable {
 
 	private final List<String> unexpectedErrors = new ArrayList<>();
 
+	private final List<String> oddities = new ArrayList<>();
+
 	private volatile @Nullable Connection connection;
 
 	private volatile boolean stalled;
@@ -218,7 +220,7 @@ final class DrillDevice implements AutoCloseable {
 
 	synchronized Tally tally() {
 		return new Tally(this.duplicates, this.outOfOrder, List.copyOf(this.conflicts), List.copyOf(this.endings),
-				Map.copyOf(this.refusedConnects), List.copyOf(this.unexpectedErrors));
+				Map.copyOf(this.refusedConnects), List.copyOf(this.unexpectedErrors), List.copyOf(this.oddities));
 	}
 
 	/**
@@ -226,7 +228,7 @@ final class DrillDevice implements AutoCloseable {
 	 * caused.
 	 */
 	record Tally(int duplicates, int outOfOrder, List<String> conflicts, List<Ending> endings,
-			Map<String, Integer> refusedConnects, List<String> unexpectedErrors) {
+			Map<String, Integer> refusedConnects, List<String> unexpectedErrors, List<String> oddities) {
 	}
 
 	/** When the last clip or ack arrived. */
@@ -297,11 +299,13 @@ final class DrillDevice implements AutoCloseable {
 		this.lastTrafficNanos = System.nanoTime();
 		if (!this.delivered.add(seq)) {
 			this.duplicates++;
+			note("seq " + seq + " delivered again (after seq " + this.lastDelivered + ")");
 			hold(seq, id);
 			return;
 		}
 		if (seq < this.lastDelivered) {
 			this.outOfOrder++;
+			note("seq " + seq + " delivered after seq " + this.lastDelivered);
 		}
 		this.lastDelivered = Math.max(this.lastDelivered, seq);
 		hold(seq, id);
@@ -315,6 +319,13 @@ final class DrillDevice implements AutoCloseable {
 			this.conflicts.add("push " + id + " acked as seq " + before + " and as seq " + seq);
 		}
 		hold(seq, id);
+	}
+
+	/** The first few oddities, to say what happened and not only how often. */
+	private void note(String oddity) {
+		if (this.oddities.size() < 5) {
+			this.oddities.add(oddity);
+		}
 	}
 
 	private void hold(long seq, UUID id) {
