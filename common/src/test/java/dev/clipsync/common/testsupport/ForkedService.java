@@ -87,10 +87,6 @@ public final class ForkedService implements AutoCloseable {
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		command.add("-Xmx256m");
-		// A test needs a service that starts fast on a small machine, not peak
-		// throughput.
-		command.add("-XX:TieredStopAtLevel=1");
-		command.add("-XX:+UseSerialGC");
 		command.addAll(launch);
 		properties.forEach((key, value) -> {
 			if (!"server.port".equals(key)) {
