@@ -151,14 +151,7 @@ final class Fleet implements AutoCloseable {
 			boolean welcomed = false;
 			while (!welcomed && System.nanoTime() < deadline) {
 				CountDownLatch welcome = new CountDownLatch(1);
-				Session.Listener.AutoDemanding listener = new Session.Listener.AutoDemanding() {
-					@Override
-					public void onWebSocketText(String message) {
-						if (message.contains("\"type\":\"welcome\"")) {
-							welcome.countDown();
-						}
-					}
-				};
+				Primer listener = new Primer(welcome);
 				ClientUpgradeRequest request = new ClientUpgradeRequest();
 				request.setSubProtocols(SUBPROTOCOL);
 				request.setHeader("Authorization",
@@ -332,6 +325,24 @@ final class Fleet implements AutoCloseable {
 		int start = at + name.length() + 4;
 		int end = json.indexOf('"', start);
 		return (end > start) ? json.substring(start, end) : null;
+	}
+
+	/** Waits for a welcome. Public, as Jetty calls it through a public lookup. */
+	public static final class Primer implements Session.Listener.AutoDemanding {
+
+		private final CountDownLatch welcome;
+
+		Primer(CountDownLatch welcome) {
+			this.welcome = welcome;
+		}
+
+		@Override
+		public void onWebSocketText(String message) {
+			if (message.contains("\"type\":\"welcome\"")) {
+				this.welcome.countDown();
+			}
+		}
+
 	}
 
 	/**
