@@ -64,7 +64,8 @@ public class Accounts {
 
 	UserAccount register(String email, @Nullable String displayName, String password, String clientAddress) {
 		this.guessing.registration(clientAddress);
-		if (this.repository.existsByEmailKey(EmailAddresses.key(email))) {
+		if (this.repository.existsByEmailKeyOrEmailSkeleton(EmailAddresses.key(email),
+				EmailAddresses.skeleton(email))) {
 			throw emailTaken();
 		}
 		UserAccount account = new UserAccount(email, displayName, this.passwords.hash(password), this.clock.instant());

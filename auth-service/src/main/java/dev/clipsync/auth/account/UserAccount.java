@@ -21,6 +21,9 @@ public class UserAccount {
 	@Column(name = "email_key")
 	private String emailKey;
 
+	@Column(name = "email_skeleton")
+	private @Nullable String emailSkeleton;
+
 	@Column(name = "display_name")
 	private @Nullable String displayName;
 
@@ -41,6 +44,7 @@ public class UserAccount {
 		this.id = UUID.randomUUID();
 		this.email = email;
 		this.emailKey = EmailAddresses.key(email);
+		this.emailSkeleton = EmailAddresses.skeleton(email);
 		this.displayName = displayName;
 		this.passwordHash = passwordHash;
 		this.createdAt = now;

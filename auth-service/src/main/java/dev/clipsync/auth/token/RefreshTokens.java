@@ -92,8 +92,11 @@ public class RefreshTokens {
 		Optional<RefreshToken> found = this.repository.findByTokenHash(hash(token));
 		Instant now = this.clock.instant();
 		if (found.isEmpty() || !found.get().deviceId().equals(deviceId) || !found.get().isLive(now)
-				|| found.get().generation() != generation) {
-			// unknown, expired, revoked, or of a session that has ended since
+				|| found.get().generation() != generation
+				|| !now.isBefore(found.get().sessionStartedAt().plus(this.sessionLifetime))) {
+			// unknown, expired, revoked, of a session that has ended since, or of one
+			// that
+			// reached its absolute lifetime
 			return new Exchange.Invalid();
 		}
 		RefreshToken refreshToken = found.get();

@@ -67,9 +67,10 @@ class RegistrationTest {
 	void emailsWithSqlMetacharactersAndUnicodeAreJustEmails() {
 		for (String local : new String[] { "o'brien", "x\"; drop table users; --", "zoë", "用户" }) {
 			String email = local + "-" + UUID.randomUUID() + "@example.com";
-			Response registered = this.api.post("/v1/auth/register", Map.of("email", email, "password", "pässwörd🔑"));
+			Response registered = this.api.post("/v1/auth/register",
+					Map.of("email", email, "password", "pässwörd🔑 long"));
 			if (registered.status() == 201) {
-				this.api.login(Map.of("email", email, "password", "pässwörd🔑", "device",
+				this.api.login(Map.of("email", email, "password", "pässwörd🔑 long", "device",
 						Map.of("name", "Laptop", "platform", "linux")));
 			}
 			else {
@@ -80,9 +81,42 @@ class RegistrationTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "short", "1234567", "" })
-	void refusesPasswordsUnderEightBytes(String password) {
-		assertValidationFailure(Map.of("email", unique(), "password", password), "password");
+	@ValueSource(strings = { "short", "1234567", "", "elevenchars", "ééééééééééé" })
+	void refusesPasswordsUnderTwelveCharacters(String password) {
+		Response response = this.api.post("/v1/auth/register", Map.of("email", unique(), "password", password));
+		assertThat(response.status()).isEqualTo(400);
+		assertThat(response.json().get("detail").asString())
+			.isEqualTo("password must be at least 12 characters and at most 72 bytes in UTF-8");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "password1234", "Password1234", "ＰＡＳＳＷＯＲＤ１２３４", "qwertyuiop123" })
+	void refusesCommonPasswordsWhateverTheirCaseOrWidth(String password) {
+		Response response = this.api.post("/v1/auth/register", Map.of("email", unique(), "password", password));
+		assertThat(response.status()).isEqualTo(400);
+		assertThat(response.code()).isEqualTo("validation_failed");
+		assertThat(response.json().get("detail").asString())
+			.isEqualTo("password is one of the most common passwords, which attackers try first; choose another");
+	}
+
+	@Test
+	void visuallyIdenticalEmailsCannotBeTwoAccounts() {
+		String id = UUID.randomUUID().toString().substring(0, 8);
+		assertThat(this.api
+			.post("/v1/auth/register", Map.of("email", "paypal-" + id + "@example.com", "password", "correct horse"))
+			.status()).isEqualTo(201);
+		// a Cyrillic a, and full-width letters (NFKC folds them)
+		for (String lookAlike : new String[] { "p\u0430ypal-" + id + "@example.com",
+				"\uff50\uff41\uff59\uff50\uff41\uff4c-" + id + "@example.com" }) {
+			String email = lookAlike.translateEscapes();
+			Response again = this.api.post("/v1/auth/register", Map.of("email", email, "password", "correct horse"));
+			assertThat(again.status()).as(email).isEqualTo(409);
+			assertThat(again.code()).isEqualTo("email_taken");
+		}
+		// and the full-width spelling signs in to the same account
+		this.api
+			.login(Map.of("email", ("\uff50\uff41\uff59\uff50\uff41\uff4c-" + id + "@example.com").translateEscapes(),
+					"password", "correct horse", "device", Map.of("name", "Laptop", "platform", "linux")));
 	}
 
 	@Test

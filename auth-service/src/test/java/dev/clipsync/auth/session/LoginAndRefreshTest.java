@@ -17,7 +17,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,6 +28,9 @@ class LoginAndRefreshTest {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	JdbcTemplate jdbc;
 
 	AuthApi api;
 
@@ -116,9 +121,14 @@ class LoginAndRefreshTest {
 		Response neither = this.api.post("/v1/auth/login", Map.of("email", account.email(), "password", "x"));
 		assertThat(neither.status()).isEqualTo(400);
 		assertThat(neither.code()).isEqualTo("validation_failed");
+		assertThat(neither.json().get("detail").asString()).isEqualTo(
+				"device is required: give device {\"name\",\"platform\"} to sign in a new device, or deviceId to sign in again on a device you already have");
+		assertThat(neither.json().get("errors").findValuesAsString("field")).containsExactly("device");
 		Response both = this.api.post("/v1/auth/login", Map.of("email", account.email(), "password", "x", "deviceId",
 				UUID.randomUUID(), "device", Map.of("name", "x", "platform", "linux")));
 		assertThat(both.status()).isEqualTo(400);
+		assertThat(both.json().get("detail").asString())
+			.isEqualTo("device and deviceId were both given; give only one of them");
 		Response badDeviceId = this.api.post("/v1/auth/login",
 				Map.of("email", account.email(), "password", "x", "deviceId", "not-a-uuid"));
 		assertThat(badDeviceId.status()).isEqualTo(400);
@@ -127,6 +137,47 @@ class LoginAndRefreshTest {
 				Map.of("email", account.email(), "password", "x", "device", Map.of("name", "", "platform", "linux")));
 		assertThat(blankDevice.status()).isEqualTo(400);
 		assertThat(blankDevice.json().get("errors").findValuesAsString("field")).contains("device.name");
+	}
+
+	@Test
+	void tokenResponsesAreNeverStoredAndNeverSniffed() {
+		Account account = this.api.register();
+		Response login = this.api.post("/v1/auth/login", Map.of("email", account.email(), "password", AuthApi.PASSWORD,
+				"device", Map.of("name", "Laptop", "platform", "linux")));
+		Response refresh = this.api.post("/v1/auth/refresh",
+				Map.of("refreshToken", login.json().get("refreshToken").asString()));
+		Response refused = this.api.post("/v1/auth/refresh", Map.of("refreshToken", "nope"));
+		for (Response response : new Response[] { login, refresh, refused }) {
+			assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
+			assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+		}
+		Response jwks = this.api.get("/.well-known/jwks.json", null);
+		assertThat(jwks.headers().firstValue("Cache-Control")).hasValue("max-age=300, public");
+		assertThat(jwks.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+	}
+
+	@Test
+	void aSessionEndsAtItsAbsoluteLifetimeHoweverOftenItIsRefreshed() {
+		Session session = this.api.login(this.api.register(), "Laptop");
+		Session next = Session
+			.of(this.api.post("/v1/auth/refresh", Map.of("refreshToken", session.refreshToken())).json());
+		// as if the login had been 90 days and a minute ago
+		this.jdbc.update("update auth.refresh_tokens set session_started_at = now() - interval '90 days 1 minute'"
+				+ " where device_id = ?", next.deviceId());
+		Response expired = this.api.post("/v1/auth/refresh", Map.of("refreshToken", next.refreshToken()));
+		assertThat(expired.status()).isEqualTo(401);
+		assertThat(expired.code()).isEqualTo("invalid_token");
+	}
+
+	@Test
+	void aRefreshTokenNeverOutlivesItsSession() {
+		Session session = this.api.login(this.api.register(), "Laptop");
+		this.jdbc.update("update auth.refresh_tokens set session_started_at = now() - interval '89 days'"
+				+ " where device_id = ?", session.deviceId());
+		Response refreshed = this.api.post("/v1/auth/refresh", Map.of("refreshToken", session.refreshToken()));
+		assertThat(refreshed.status()).isEqualTo(200);
+		// a day left of the session, not 30
+		assertThat(refreshed.json().get("refreshExpiresIn").asLong()).isBetween(86_000L, 86_400L);
 	}
 
 	@Test
