@@ -1,8 +1,10 @@
 package dev.clipsync.auth;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import dev.clipsync.common.redis.EvictionPolicyCheck;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -47,8 +49,11 @@ public record AuthProperties(@DefaultValue Redis redis, @DefaultValue Tokens tok
 	/**
 	 * @param keyPrefix first segment of every Redis key and channel, shared by all
 	 * services
+	 * @param evictionCheck what to do at start-up when Redis' maxmemory-policy may evict
+	 * keys (which would bring revoked tokens back): warn, fail (the prod profile), or off
 	 */
-	public record Redis(@DefaultValue("cs") String keyPrefix) {
+	public record Redis(@DefaultValue("cs") String keyPrefix,
+			@DefaultValue("warn") EvictionPolicyCheck.Mode evictionCheck) {
 	}
 
 	/**
@@ -60,10 +65,13 @@ public record AuthProperties(@DefaultValue Redis redis, @DefaultValue Tokens tok
 	 * @param signingKeys Ed25519 private keys; all of them are published, the active one
 	 * signs. Empty means a key is generated at start-up (development only).
 	 * @param activeKeyId id of the key that signs; defaults to the first key
+	 * @param signingKeysDir a directory to read the signing keys from instead (a
+	 * Kubernetes Secret mounted as files): {@code key-<n>.pem} with an optional
+	 * {@code key-<n>.id} each, and an optional {@code active-key-id}
 	 */
 	public record Tokens(@DefaultValue("clipsync") String issuer, @DefaultValue("15m") Duration accessTokenLifetime,
 			@DefaultValue("30d") Duration refreshTokenLifetime, @DefaultValue("90d") Duration sessionLifetime,
-			@DefaultValue List<SigningKey> signingKeys, @Nullable String activeKeyId) {
+			@DefaultValue List<SigningKey> signingKeys, @Nullable String activeKeyId, @Nullable Path signingKeysDir) {
 	}
 
 	/**
@@ -76,6 +84,14 @@ public record AuthProperties(@DefaultValue Redis redis, @DefaultValue Tokens tok
 	 * @param jwk a private OKP JWK with {@code crv} Ed25519
 	 */
 	public record SigningKey(@Nullable String id, @Nullable String privateKeyPem, @Nullable String jwk) {
+
+		/** Never the key itself, whatever prints this. */
+		@Override
+		public String toString() {
+			return "SigningKey[id=" + this.id + ", privateKeyPem=" + ((this.privateKeyPem != null) ? "(hidden)" : null)
+					+ ", jwk=" + ((this.jwk != null) ? "(hidden)" : null) + "]";
+		}
+
 	}
 
 	/**

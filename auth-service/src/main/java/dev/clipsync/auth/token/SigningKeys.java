@@ -1,5 +1,8 @@
 package dev.clipsync.auth.token;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -20,6 +23,7 @@ import io.jsonwebtoken.security.Jwks;
 import io.jsonwebtoken.security.OctetPrivateJwk;
 import io.jsonwebtoken.security.PrivateJwk;
 import io.jsonwebtoken.security.PublicJwk;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +45,16 @@ public class SigningKeys implements PublicKeySource {
 
 	SigningKeys(AuthProperties properties) {
 		AuthProperties.Tokens tokens = properties.tokens();
-		this.keys = tokens.signingKeys().isEmpty() ? generated() : configured(tokens.signingKeys());
-		this.activeKeyId = (tokens.activeKeyId() != null) ? tokens.activeKeyId() : this.keys.keySet().iterator().next();
+		String activeKeyId = tokens.activeKeyId();
+		if (tokens.signingKeysDir() != null) {
+			KeyDirectory directory = KeyDirectory.read(tokens.signingKeysDir());
+			this.keys = configured(directory.keys());
+			activeKeyId = (activeKeyId != null) ? activeKeyId : directory.activeKeyId();
+		}
+		else {
+			this.keys = tokens.signingKeys().isEmpty() ? generated() : configured(tokens.signingKeys());
+		}
+		this.activeKeyId = (activeKeyId != null) ? activeKeyId : this.keys.keySet().iterator().next();
 		if (!this.keys.containsKey(this.activeKeyId)) {
 			throw new IllegalStateException("clipsync.tokens.active-key-id '" + this.activeKeyId
 					+ "' names none of the configured signing keys " + this.keys.keySet());
@@ -97,8 +109,14 @@ public class SigningKeys implements PublicKeySource {
 					problems.add("signing-keys[" + i + "]: duplicate id " + jwk.getId());
 				}
 			}
-			catch (RuntimeException | GeneralSecurityException ex) {
+			catch (IllegalArgumentException ex) {
 				problems.add("signing-keys[" + i + "]: " + ex.getMessage());
+			}
+			catch (RuntimeException | GeneralSecurityException ex) {
+				// The library's own message may quote the key: say only what kind of
+				// failure it was.
+				problems.add("signing-keys[" + i + "]: not a valid Ed25519 private key ("
+						+ ex.getClass().getSimpleName() + ")");
 			}
 		}
 		if (!problems.isEmpty()) {
@@ -115,7 +133,13 @@ public class SigningKeys implements PublicKeySource {
 				.generatePrivate(new PKCS8EncodedKeySpec(pemBody(key.privateKeyPem())));
 		}
 		else if (key.jwk() != null && !key.jwk().isBlank()) {
-			Jwk<?> jwk = Jwks.parser().build().parse(key.jwk());
+			Jwk<?> jwk;
+			try {
+				jwk = Jwks.parser().build().parse(key.jwk());
+			}
+			catch (RuntimeException ex) {
+				throw new IllegalArgumentException("the JWK cannot be parsed (" + ex.getClass().getSimpleName() + ")");
+			}
 			if (!(jwk instanceof OctetPrivateJwk<?, ?> octet) || !"Ed25519".equals(jwk.get("crv"))) {
 				throw new IllegalArgumentException("the JWK is not an Ed25519 private key");
 			}
@@ -127,6 +151,53 @@ public class SigningKeys implements PublicKeySource {
 		}
 		var builder = Jwks.builder().octetKey(privateKey).algorithm(AccessToken.ALGORITHM).publicKeyUse("sig");
 		return (id != null) ? builder.id(id).build() : builder.idFromThumbprint().build();
+	}
+
+	/**
+	 * Signing keys as files, as a Kubernetes Secret mounted as a volume shows them: keys
+	 * never pass through environment variables, which leak into process listings, crash
+	 * reports and {@code kubectl describe}.
+	 */
+	private record KeyDirectory(List<AuthProperties.SigningKey> keys, @Nullable String activeKeyId) {
+
+		private static final java.util.regex.Pattern KEY_FILE = java.util.regex.Pattern.compile("key-(\\d+)\\.pem");
+
+		static KeyDirectory read(Path directory) {
+			if (!Files.isDirectory(directory)) {
+				throw new IllegalStateException(
+						"clipsync.tokens.signing-keys-dir " + directory + " is not a readable directory");
+			}
+			try (var files = Files.list(directory)) {
+				List<Integer> slots = files.map((file) -> KEY_FILE.matcher(file.getFileName().toString()))
+					.filter(java.util.regex.Matcher::matches)
+					.map((matcher) -> Integer.parseInt(matcher.group(1)))
+					.sorted()
+					.toList();
+				if (slots.isEmpty()) {
+					throw new IllegalStateException("clipsync.tokens.signing-keys-dir " + directory
+							+ " holds no key-<n>.pem file; put the Ed25519 private keys there");
+				}
+				List<AuthProperties.SigningKey> keys = new ArrayList<>();
+				for (int slot : slots) {
+					keys.add(new AuthProperties.SigningKey(readOptional(directory.resolve("key-" + slot + ".id")),
+							Files.readString(directory.resolve("key-" + slot + ".pem")), null));
+				}
+				return new KeyDirectory(keys, readOptional(directory.resolve("active-key-id")));
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException(
+						"Could not read the signing keys in " + directory + ": " + ex.getClass().getSimpleName(), ex);
+			}
+		}
+
+		private static @Nullable String readOptional(Path file) throws IOException {
+			if (!Files.isRegularFile(file)) {
+				return null;
+			}
+			String text = Files.readString(file).strip();
+			return text.isEmpty() ? null : text;
+		}
+
 	}
 
 	private static byte[] pemBody(String pem) {

@@ -27,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * cache does not know (so a newly rotated key works at once) but never more often than
  * {@code minRefetchInterval}, so a flood of tokens with made-up key ids cannot turn into
  * a flood of requests to the issuer.
+ * <p>
+ * While the issuer cannot be reached, the cached keys keep working, but only for
+ * {@code keyMaxAge} after the last successful fetch: then every key is dropped and every
+ * token refused until a fetch succeeds again. So a key removed from the set in an
+ * emergency stops being trusted everywhere within that age, even by a service cut off
+ * from the issuer.
  */
 public final class JwksClient implements PublicKeySource {
 
@@ -42,6 +48,11 @@ public final class JwksClient implements PublicKeySource {
 
 	private final Duration minRefetchInterval;
 
+	private final Duration keyMaxAge;
+
+	/** How long cached keys are trusted without a successful fetch, unless configured. */
+	public static final Duration DEFAULT_KEY_MAX_AGE = Duration.ofHours(1);
+
 	private final ReentrantLock fetchLock = new ReentrantLock();
 
 	private volatile Map<String, PublicKey> keys = Map.of();
@@ -51,11 +62,30 @@ public final class JwksClient implements PublicKeySource {
 	private volatile Instant attemptedAt = Instant.EPOCH;
 
 	public JwksClient(URI uri, HttpClient http, Clock clock, Duration maxAge, Duration minRefetchInterval) {
+		this(uri, http, clock, maxAge, minRefetchInterval, DEFAULT_KEY_MAX_AGE);
+	}
+
+	/**
+	 * @param uri the issuer's JWKS endpoint
+	 * @param http the client to fetch it with
+	 * @param clock the clock
+	 * @param maxAge how long a fetched set is used before it is fetched again
+	 * @param minRefetchInterval the shortest time between two fetch attempts
+	 * @param keyMaxAge how long keys are trusted after the last successful fetch when no
+	 * fetch succeeds since; at least {@code maxAge}
+	 */
+	public JwksClient(URI uri, HttpClient http, Clock clock, Duration maxAge, Duration minRefetchInterval,
+			Duration keyMaxAge) {
+		if (keyMaxAge.compareTo(maxAge) < 0) {
+			throw new IllegalArgumentException(
+					"the key max age (" + keyMaxAge + ") must not be shorter than the JWKS max age (" + maxAge + ")");
+		}
 		this.uri = uri;
 		this.http = http;
 		this.clock = clock;
 		this.maxAge = maxAge;
 		this.minRefetchInterval = minRefetchInterval;
+		this.keyMaxAge = keyMaxAge;
 	}
 
 	@Override
@@ -75,6 +105,15 @@ public final class JwksClient implements PublicKeySource {
 			if ((key == null || stale(now)) && mayFetch(now)) {
 				fetch(now);
 				key = this.keys.get(keyId);
+			}
+			if (key != null && this.fetchedAt.plus(this.keyMaxAge).isBefore(now)) {
+				// fail closed: no fresh word from the issuer for too long
+				if (!this.keys.isEmpty()) {
+					logger.warn("No JWKS from {} since {}; refusing every token until a fetch succeeds", this.uri,
+							this.fetchedAt);
+					this.keys = Map.of();
+				}
+				return Optional.empty();
 			}
 			return Optional.ofNullable(key);
 		}

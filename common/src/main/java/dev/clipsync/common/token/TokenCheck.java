@@ -49,8 +49,26 @@ public final class TokenCheck {
 	 */
 	public static TokenCheck againstPublishedKeys(URI jwksUri, String issuer, Duration clockSkew, Clock clock,
 			StringRedisTemplate redis, RedisNames names) {
+		return againstPublishedKeys(jwksUri, issuer, clockSkew, JwksClient.DEFAULT_KEY_MAX_AGE, clock, redis, names);
+	}
+
+	/**
+	 * The check every service but auth-service runs, with a chosen maximum age of keys
+	 * cached while auth-service cannot be reached.
+	 * @param jwksUri where auth-service publishes its keys
+	 * @param issuer the {@code iss} tokens must carry
+	 * @param clockSkew tolerance for {@code exp}, {@code nbf} and {@code iat}
+	 * @param keyMaxAge how long keys stay trusted without a successful fetch (at least 5
+	 * minutes); then every token is refused until auth-service answers again
+	 * @param clock the clock
+	 * @param redis the shared Redis
+	 * @param names its key names
+	 * @return the check
+	 */
+	public static TokenCheck againstPublishedKeys(URI jwksUri, String issuer, Duration clockSkew, Duration keyMaxAge,
+			Clock clock, StringRedisTemplate redis, RedisNames names) {
 		JwksClient keys = new JwksClient(jwksUri, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build(),
-				clock, Duration.ofMinutes(5), Duration.ofSeconds(30));
+				clock, Duration.ofMinutes(5), Duration.ofSeconds(30), keyMaxAge);
 		return new TokenCheck(new AccessTokenVerifier(keys, issuer, clock, clockSkew),
 				new DeviceDenyList(redis, names));
 	}

@@ -221,6 +221,27 @@ class AccessTokenVerifierTest {
 		this.verifier.verify(signed(token(this.now)));
 	}
 
+	@Test
+	void stopsTrustingCachedKeysOnceTheIssuerHasBeenUnreachableForTheKeyMaxAge() {
+		this.verifier.verify(signed(token(this.now)));
+		this.server.stop(0);
+		this.now = this.now.plus(Duration.ofMinutes(59));
+		this.verifier.verify(signed(token(this.now)));
+		this.now = this.now.plus(Duration.ofMinutes(2));
+		// an hour and a minute without a successful fetch: fail closed
+		assertRefused(signed(token(this.now)));
+	}
+
+	@Test
+	void aKeyRemovedFromTheSetIsRefusedOnceTheSetIsFetchedAgain() {
+		this.verifier.verify(signed(token(this.now)));
+		// an emergency rotation replaced the key
+		this.published.clear();
+		this.published.add(publicJwk(Jwks.CRV.Ed25519.keyPair().build(), "k2"));
+		this.now = this.now.plus(Duration.ofMinutes(6));
+		assertRefused(signed(token(this.now)));
+	}
+
 	private JwtBuilder token(Instant issuedAt) {
 		return Jwts.builder()
 			.header()
