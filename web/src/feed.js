@@ -14,7 +14,7 @@ const KEEP = 200;
 /** The server's default `clips.sensitive-ttl`; the welcome does not say it. */
 export const SENSITIVE_TTL_MS = 60_000;
 /** Resume at the handshake (`/v1/sync?after=N`) instead of a `sync` message after the welcome. */
-const RESUME_AT_HANDSHAKE = false;
+const RESUME_AT_HANDSHAKE = true;
 
 export class Feed {
 	constructor() {

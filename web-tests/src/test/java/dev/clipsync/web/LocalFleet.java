@@ -15,7 +15,8 @@ import dev.clipsync.common.testsupport.TestInfrastructure;
 
 /**
  * The whole fleet started the way a person starts it, {@code ./clipsync-local}: the
- * launcher jar in a process of its own, on free ports and a data folder of the test's.
+ * launcher jar in a process of its own, on free ports and a throwaway data folder of the
+ * test's. Its front door serves web/ of this checkout at the one origin.
  */
 final class LocalFleet implements AutoCloseable {
 
@@ -38,10 +39,10 @@ final class LocalFleet implements AutoCloseable {
 		Files.createDirectories(data);
 		List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
 				repository.resolve("local/target/local-0.1.0-SNAPSHOT.jar").toString(), "--repository",
-				repository.toString(), "--data", data.toString(), "--port", Integer.toString(this.ports[0]),
-				"--auth-port", Integer.toString(this.ports[1]), "--gateway-ports", this.ports[2] + "," + this.ports[3],
-				"--presence-port", Integer.toString(this.ports[4]), "--postgres-port", Integer.toString(this.ports[5]),
-				"--redis-port", Integer.toString(this.ports[6]));
+				repository.toString(), "--data", data.toString(), "--unsafe-fast", "--port",
+				Integer.toString(this.ports[0]), "--auth-port", Integer.toString(this.ports[1]), "--gateway-ports",
+				this.ports[2] + "," + this.ports[3], "--presence-port", Integer.toString(this.ports[4]),
+				"--postgres-port", Integer.toString(this.ports[5]), "--redis-port", Integer.toString(this.ports[6]));
 		this.process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		Thread.ofVirtual().start(this::follow);
 	}
@@ -49,7 +50,7 @@ final class LocalFleet implements AutoCloseable {
 	static LocalFleet start(Path data) throws Exception {
 		LocalFleet fleet = new LocalFleet(data);
 		try {
-			fleet.running.get(5, TimeUnit.MINUTES);
+			fleet.running.get(10, TimeUnit.MINUTES);
 		}
 		catch (Exception ex) {
 			fleet.close();

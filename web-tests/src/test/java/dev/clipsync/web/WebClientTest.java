@@ -51,8 +51,6 @@ class WebClientTest {
 
 	static LocalFleet fleet;
 
-	static StandInFrontDoor frontDoor;
-
 	static Playwright playwright;
 
 	static Browser browser;
@@ -81,8 +79,7 @@ class WebClientTest {
 		String running = System.getProperty("clipsync.origin", "");
 		if (running.isEmpty()) {
 			fleet = LocalFleet.start(data.resolve("fleet"));
-			frontDoor = new StandInFrontDoor(LocalFleet.repository(), fleet);
-			origin = frontDoor.origin();
+			origin = fleet.origin();
 		}
 		else {
 			origin = running;
@@ -103,9 +100,6 @@ class WebClientTest {
 		}
 		if (playwright != null) {
 			playwright.close();
-		}
-		if (frontDoor != null) {
-			frontDoor.close();
 		}
 		if (fleet != null) {
 			fleet.close();
@@ -307,6 +301,35 @@ class WebClientTest {
 		JsonNode inner = crypto.open(clip.get("id").asString(), clip.get("data").asString());
 		assertThat(inner.get("data").asString()).isEqualTo("sealed in the browser");
 		assertThat(inner.get("mime").asString()).isEqualTo("text/plain");
+	}
+
+	@Test
+	void aSensitiveClipStaysHiddenUntilRevealedAndLeavesAfterItsTime() throws Exception {
+		// the page's clock, so a minute can pass at once
+		this.page.clock().install();
+		String email = signUp("Phone");
+		SyncClient laptop = connect(email, "Laptop");
+		this.page.locator("#send-text").fill("123456");
+		this.page.locator("#send-sensitive").check();
+		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send").setExact(true)).click();
+		JsonNode pushed = laptop.next("clip");
+		assertThat(pushed.get("data").asString()).isEqualTo("123456");
+		assertThat(pushed.get("sensitive").asBoolean()).isTrue();
+		laptop.send(Map.of("type", "push", "id", UUID.randomUUID().toString(), "mime", "text/plain", "encoding", "utf8",
+				"data", "code 987654", "sensitive", true));
+		long seq = laptop.next("ack").get("seq").asLong();
+		Locator incoming = this.page.locator("cs-feed .clip[data-seq='" + seq + "']");
+		assertThat(incoming.locator(".hidden-content")).isVisible();
+		assertThat(incoming).not().containsText("987654");
+		Locator clip = this.page.locator("cs-feed .clip[data-seq='" + pushed.get("seq").asInt() + "']");
+		assertThat(clip.locator(".hidden-content")).isVisible();
+		assertThat(clip).not().containsText("123456");
+		assertThat(clip.locator(".badge.warn")).containsText("Sensitive, gone in");
+		clip.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Reveal")).click();
+		assertThat(clip.locator(".content")).hasText("123456");
+		this.page.clock().fastForward(61_000);
+		assertThat(clip).hasCount(0);
+		assertThat(incoming).hasCount(0);
 	}
 
 	@Test
