@@ -20,6 +20,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.ColorScheme;
 import dev.clipsync.common.testsupport.SyncClient;
@@ -44,7 +45,7 @@ class WebClientTest {
 
 	private static final String PASSWORD = "correct horse";
 
-	private static final Duration WAIT = Duration.ofSeconds(30);
+	private static final Duration WAIT = Duration.ofSeconds(60);
 
 	@TempDir
 	static Path data;
@@ -85,12 +86,31 @@ class WebClientTest {
 			origin = running;
 		}
 		api = new Api(origin);
+		warmUp();
+		// generous: these wait for conditions, they do not time anything
+		PlaywrightAssertions.setDefaultAssertionTimeout(WAIT.toMillis());
 		playwright = Playwright
 			.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
 		browser = playwright.chromium()
 			.launch(new BrowserType.LaunchOptions().setExecutablePath(chromium)
 				.setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
 						"--disable-component-update", "--disable-sync", "--no-first-run")));
+	}
+
+	/**
+	 * A first connection to each gateway fetches the token keys and warms a cold JVM:
+	 * done here, so no test's waits include it.
+	 */
+	private static void warmUp() throws Exception {
+		String email = "warm-up-" + UUID.randomUUID() + "@example.com";
+		api.register(email, PASSWORD);
+		String token = api.login(email, PASSWORD, "Warm-up").get("accessToken").asString();
+		for (int i = 0; i < 4; i++) {
+			try (SyncClient client = SyncClient.connect(api.sync(), token)) {
+				client.push("warm-up " + i);
+				client.next("ack");
+			}
+		}
 	}
 
 	@AfterAll
@@ -110,6 +130,7 @@ class WebClientTest {
 	void openPage() {
 		this.context = browser.newContext(new Browser.NewContextOptions().setViewportSize(390, 844)
 			.setPermissions(List.of("clipboard-read", "clipboard-write")));
+		this.context.setDefaultTimeout(WAIT.toMillis());
 		this.page = this.context.newPage();
 		// anything the CSP refuses, and any script error, fails the test
 		this.page.onConsoleMessage((message) -> {
