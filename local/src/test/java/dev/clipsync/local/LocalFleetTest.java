@@ -99,16 +99,35 @@ class LocalFleetTest {
 		assertThat(unknown.headers().firstValue("Content-Type"))
 			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 
+		// the web client, with its security headers
+		HttpResponse<String> page = get(base + "/", null);
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
+				(csp) -> assertThat(csp).contains("script-src 'self'").contains("frame-ancestors 'none'"));
+		assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+		assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+
 		post(base + "/v1/auth/register", Map.of("email", ann, "password", PASSWORD), null, 201);
 		String laptop = login(base, ann, "Laptop");
 		String phone = login(base, ann, "Phone");
 
 		URI sync = URI.create(base.replace("http", "ws") + discovery.get("sync").asString());
 		SyncClient onLaptop = SyncClient.connect(sync, laptop);
-		SyncClient onPhone = SyncClient.connect(sync, phone);
-		// round-robin over two gateways: the two sockets are on different gateways
-		assertThat(connections(ports[2])).isEqualTo(1);
-		assertThat(connections(ports[3])).isEqualTo(1);
+		// round-robin over the gateways in rotation: once the front door's health checks
+		// have both, consecutive sockets alternate, so the phone lands on the other one
+		SyncClient[] phoneSocket = { SyncClient.connect(sync, phone) };
+		Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+			if (connections(ports[2]) == 1 && connections(ports[3]) == 1) {
+				return true;
+			}
+			phoneSocket[0].close();
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(30))
+				.until(() -> connections(ports[2]) + connections(ports[3]) == 1);
+			phoneSocket[0] = SyncClient.connect(sync, phone);
+			return false;
+		});
+		SyncClient onPhone = phoneSocket[0];
 
 		onPhone.send(Map.of("type", "sync", "after", 0));
 		onPhone.next("synced");
