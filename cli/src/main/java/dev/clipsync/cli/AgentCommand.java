@@ -1,0 +1,107 @@
+package dev.clipsync.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import dev.clipsync.cli.agent.Agent;
+import dev.clipsync.cli.agent.AgentSettings;
+import dev.clipsync.cli.agent.StartAtLogin;
+import dev.clipsync.client.ClipSync;
+import dev.clipsync.client.profile.Profile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "agent",
+		description = {
+				"Keep this computer's clipboard in sync: push what you copy, apply what your other devices copy.",
+				"The toggles (pause, resume, mode, concealed) change a running agent within a second." })
+final class AgentCommand extends Base {
+
+	@Option(names = "--install", description = "Start the agent at login (systemd user unit; LaunchAgent on macOS).")
+	boolean install;
+
+	@Option(names = "--log", description = "Log file (default: agent.log in the profile's folder).")
+	Path log;
+
+	@Option(names = "--sensitive-ttl", defaultValue = "60s", converter = DurationConverter.class,
+			description = "How long a received sensitive clip stays on the clipboard (default: ${DEFAULT-VALUE}).")
+	Duration sensitiveTtl;
+
+	@Option(names = "--poll", defaultValue = "300ms", converter = DurationConverter.class, hidden = true,
+			description = "How often another program's clipboard is read (X11).")
+	Duration poll;
+
+	@Override
+	public Integer call() throws Exception {
+		ClipSync client = client();
+		if (this.install) {
+			String launcher = System.getProperty("clipsync.launcher", System.getProperty("jpackage.app-path"));
+			if (launcher == null) {
+				throw new UserError(Exit.FAILED,
+						"cannot tell where clipsync is installed: run --install through the " + "clipsync launcher");
+			}
+			for (String line : StartAtLogin.install(Path.of(launcher), client.profile().name())) {
+				out().println(line);
+			}
+			return Exit.OK;
+		}
+		Path logFile = (this.log != null) ? this.log : client.profile().directory().resolve("agent.log");
+		try {
+			Agent.run(client, new Agent.Options(this.poll, this.sensitiveTtl, logFile, System.err));
+		}
+		catch (IllegalStateException ex) {
+			throw new UserError(Exit.FAILED, ex.getMessage());
+		}
+		return Exit.AUTH;
+	}
+
+	@Command(name = "pause", description = "Stop sending and receiving until 'resume'.")
+	int pause() {
+		return change((s) -> new AgentSettings(s.send(), s.receive(), true, s.sendConcealed()));
+	}
+
+	@Command(name = "resume", description = "Send and receive again after 'pause'.")
+	int resume() {
+		return change((s) -> new AgentSettings(s.send(), s.receive(), false, s.sendConcealed()));
+	}
+
+	@Command(name = "mode", description = "both, send-only or receive-only.")
+	int mode(@Parameters(paramLabel = "MODE", description = "both, send-only or receive-only") String mode) {
+		return switch (mode) {
+			case "both" -> change((s) -> new AgentSettings(true, true, s.paused(), s.sendConcealed()));
+			case "send-only" -> change((s) -> new AgentSettings(true, false, s.paused(), s.sendConcealed()));
+			case "receive-only" -> change((s) -> new AgentSettings(false, true, s.paused(), s.sendConcealed()));
+			default ->
+				throw new UserError(Exit.USAGE, "unknown mode '" + mode + "': use both, send-only or receive-only");
+		};
+	}
+
+	@Command(name = "concealed",
+			description = "send: also push what a password manager marks secret (as sensitive); block: never (default).")
+	int concealed(@Parameters(paramLabel = "send|block") String choice) {
+		return switch (choice) {
+			case "send" -> change((s) -> new AgentSettings(s.send(), s.receive(), s.paused(), true));
+			case "block" -> change((s) -> new AgentSettings(s.send(), s.receive(), s.paused(), false));
+			default -> throw new UserError(Exit.USAGE, "use 'send' or 'block'");
+		};
+	}
+
+	private int change(java.util.function.UnaryOperator<AgentSettings> change) {
+		Profile profile = profile();
+		AgentSettings next = profile.locked(() -> {
+			AgentSettings changed = change.apply(AgentSettings.read(profile));
+			changed.write(profile);
+			return changed;
+		});
+		if (json()) {
+			printJson(Map.of("agent", next));
+		}
+		else {
+			out().println("Agent: " + next.describe() + ".");
+		}
+		return Exit.OK;
+	}
+
+}

@@ -1,0 +1,216 @@
+package dev.clipsync.cli.agent;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import dev.clipsync.cli.Cli;
+import dev.clipsync.client.testfleet.Fleet;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Desktop agents on real X displays (Xvfb), each its own {@code clipsync agent} process
+ * started from the installed launcher, the clipboard driven with xclip as a user's
+ * programs drive it, against a real fleet.
+ */
+class AgentEndToEndIT {
+
+	static final String PASSWORD = "correct horse battery";
+
+	static final JsonMapper json = JsonMapper.builder().build();
+
+	static Fleet fleet;
+
+	@TempDir
+	Path config;
+
+	private final List<AutoCloseable> running = new ArrayList<>();
+
+	@BeforeAll
+	static void startFleet() {
+		fleet = Fleet.shared();
+	}
+
+	@AfterEach
+	void stop() throws Exception {
+		for (AutoCloseable part : this.running.reversed()) {
+			part.close();
+		}
+	}
+
+	@Test
+	void aCopyOnOneDisplayReachesTheOtherOnceWithoutALoopAndAConcealedCopyIsNotSent() throws Exception {
+		Cli cli = new Cli(this.config);
+		String email = account(cli, "one", "two");
+		Display one = display();
+		Display two = display();
+		Cli.Running agentOne = agent(cli, "one", one);
+		Cli.Running agentTwo = agent(cli, "two", two);
+
+		String text = "copied on display one " + UUID.randomUUID();
+		one.copy(text);
+		long copiedAt = System.nanoTime();
+		Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> text.equals(two.paste()));
+		System.out.printf("display two held the copy after %d ms%n", (System.nanoTime() - copiedAt) / 1_000_000);
+		// the clip applied on display two is not pushed back, however long we wait
+		Thread.sleep(10_000);
+		assertThat(history(cli, "one")).containsExactly(text);
+		assertThat(one.paste()).isEqualTo(text);
+
+		String back = "and back from display two, with\r\nWindows line endings";
+		two.copy(back);
+		Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> back.equals(one.paste()));
+		Thread.sleep(3000);
+		assertThat(history(cli, "two")).containsExactly(text, back);
+
+		// a password manager's copy: text plus the KDE secret hint
+		try (Helper concealed = Helper.offerConcealed(one, "hunter2-" + UUID.randomUUID())) {
+			assertThat(one.targets()).contains("x-kde-passwordManagerHint");
+			agentOne.awaitErr("a password manager marked it secret");
+			Thread.sleep(2000);
+			assertThat(history(cli, "one")).containsExactly(text, back);
+			assertThat(two.paste()).isEqualTo(back);
+		}
+
+		// toggles from the command line reach the running agent
+		cli.run(null, "--profile", "two", "agent", "pause").expect(0);
+		agentTwo.awaitErr("settings changed: paused");
+		String whilePaused = "while display two is paused";
+		one.copy(whilePaused);
+		agentTwo.awaitErr("not applied (paused)");
+		assertThat(two.paste()).isEqualTo(back);
+		assertThat(history(cli, "one")).containsExactly(text, back, whilePaused);
+		assertThat(email).isNotEmpty();
+	}
+
+	@Test
+	void endToEndAgentsWithOnePassphraseExchangeClipsAnotherPassphraseLeavesItsClipboardAloneAndTheDatabaseHoldsCiphertextOnly()
+			throws Exception {
+		Cli cli = new Cli(this.config);
+		account(cli, "alice-laptop", "alice-desk", "stranger");
+		for (String profile : List.of("alice-laptop", "alice-desk")) {
+			cli.run("our shared passphrase\n", "--profile", profile, "e2e", "enable", "--passphrase-stdin").expect(0);
+		}
+		cli.run("a different passphrase\n", "--profile", "stranger", "e2e", "enable", "--passphrase-stdin").expect(0);
+		Display laptop = display();
+		Display desk = display();
+		Display other = display();
+		other.copy("left alone");
+		agent(cli, "alice-laptop", laptop);
+		agent(cli, "alice-desk", desk);
+		Cli.Running stranger = agent(cli, "stranger", other);
+
+		String secret = "the vault code is " + UUID.randomUUID();
+		laptop.copy(secret);
+		Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> secret.equals(desk.paste()));
+		stranger.awaitErr("is locked");
+		assertThat(other.paste()).isEqualTo("left alone");
+
+		UUID userId = UUID.fromString(json.readTree(cli.run(null, "--profile", "alice-desk", "--json", "status").out())
+			.get("account")
+			.get("userId")
+			.asString());
+		try (Connection db = fleet.database();
+				PreparedStatement query = db
+					.prepareStatement("select mime, encrypted, data from clips where user_id = ?")) {
+			query.setObject(1, userId);
+			try (ResultSet rows = query.executeQuery()) {
+				int count = 0;
+				while (rows.next()) {
+					count++;
+					assertThat(rows.getString("mime")).isEqualTo("application/x-clipsync-e2e");
+					assertThat(rows.getBoolean("encrypted")).isTrue();
+					assertThat(rows.getString("data")).doesNotContain("vault");
+					assertThat(new String(java.util.Base64.getDecoder().decode(rows.getString("data")),
+							StandardCharsets.ISO_8859_1))
+						.doesNotContain("vault");
+				}
+				assertThat(count).isEqualTo(1);
+			}
+		}
+	}
+
+	@Test
+	void installWritesASystemdUserUnitThatRunsThisLauncher() throws Exception {
+		Cli cli = new Cli(this.config).with("XDG_CONFIG_HOME", this.config.resolve("xdg").toString());
+		account(cli, "work");
+		Cli.Result installed = cli.run(null, "--profile", "work", "agent", "--install").expect(0);
+		Path unit = this.config.resolve("xdg/systemd/user/clipsync-agent-work.service");
+		assertThat(installed.out()).contains("wrote " + unit);
+		assertThat(java.nio.file.Files.readString(unit))
+			.contains("ExecStart=" + Cli.launcher().toAbsolutePath() + " --profile work agent")
+			.contains("WantedBy=graphical-session.target");
+	}
+
+	private String account(Cli cli, String first, String... others) {
+		String email = "agent-" + UUID.randomUUID() + "@example.com";
+		String server = fleet.server().toString();
+		cli.run(PASSWORD + "\n", "--profile", first, "register", "--server", server, "--email", email, "--device",
+				first, "--password-stdin")
+			.expect(0);
+		for (String profile : others) {
+			cli.run(PASSWORD + "\n", "--profile", profile, "login", "--server", server, "--email", email, "--device",
+					profile, "--password-stdin")
+				.expect(0);
+		}
+		return email;
+	}
+
+	private Display display() throws Exception {
+		Display display = Display.start();
+		this.running.add(display);
+		return display;
+	}
+
+	private Cli.Running agent(Cli cli, String profile, Display display) {
+		Cli.Running agent = cli.with("DISPLAY", display.name).start(null, "--profile", profile, "agent");
+		this.running.add(agent);
+		agent.awaitErr("connected");
+		return agent;
+	}
+
+	private static List<String> history(Cli cli, String profile) {
+		JsonNode history = json.readTree(cli.run(null, "--profile", profile, "--json", "history").expect(0).out());
+		return history.get("clips").findValuesAsString("data");
+	}
+
+	/** A helper program on a display, in a process of its own. */
+	record Helper(Process process) implements AutoCloseable {
+
+		static Helper offerConcealed(Display display, String text) throws Exception {
+			ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+					System.getProperty("java.class.path"), OfferConcealed.class.getName(), text);
+			builder.environment().put("DISPLAY", display.name);
+			builder.environment().remove("JAVA_TOOL_OPTIONS");
+			builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+			Process process = builder.start();
+			String line = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))
+				.readLine();
+			assertThat(line).isEqualTo("offered");
+			return new Helper(process);
+		}
+
+		@Override
+		public void close() {
+			this.process.destroyForcibly();
+		}
+
+	}
+
+}

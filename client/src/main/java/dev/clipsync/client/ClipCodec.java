@@ -1,0 +1,102 @@
+package dev.clipsync.client;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+
+import dev.clipsync.client.e2e.ClipCipher;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Push messages from drafts and clips from clip messages, sealing and opening on the way.
+ */
+final class ClipCodec {
+
+	private final @Nullable ClipCipher cipher;
+
+	ClipCodec(@Nullable ClipCipher cipher) {
+		this.cipher = cipher;
+	}
+
+	boolean encrypts() {
+		return this.cipher != null;
+	}
+
+	/** The wire push (without {@code type} it is also the REST body). */
+	ObjectNode push(UUID id, Draft draft) {
+		ObjectNode push = Json.mapper.createObjectNode();
+		push.put("type", "push");
+		push.put("id", id.toString());
+		if (this.cipher != null) {
+			ObjectNode inner = Json.mapper.createObjectNode();
+			inner.put("mime", draft.mime());
+			inner.put("encoding", draft.encoding());
+			inner.put("data", draft.data());
+			byte[] plaintext = Json.mapper.writeValueAsString(inner).getBytes(StandardCharsets.UTF_8);
+			push.put("mime", ClipCipher.MIME);
+			push.put("data", this.cipher.seal(id, plaintext));
+			push.put("encoding", "base64");
+			push.put("encrypted", true);
+		}
+		else {
+			push.put("mime", draft.mime());
+			push.put("data", draft.data());
+			push.put("encoding", draft.encoding());
+			push.put("encrypted", false);
+		}
+		if (draft.sensitive()) {
+			push.put("sensitive", true);
+		}
+		return push;
+	}
+
+	Clip clip(JsonNode message) {
+		UUID id = UUID.fromString(message.get("id").asString());
+		long seq = message.get("seq").asLong();
+		UUID from = uuid(message.get("from"));
+		Instant createdAt = instant(message.get("createdAt"));
+		boolean sensitive = message.path("sensitive").asBoolean(false);
+		String mime = message.path("mime").asString("application/octet-stream");
+		String encoding = message.path("encoding").asString("utf8");
+		String data = message.path("data").asString("");
+		if (!message.path("encrypted").asBoolean(false)) {
+			return new Clip(seq, id, from, mime, encoding, data, false, false, sensitive, createdAt);
+		}
+		if (this.cipher != null) {
+			try {
+				JsonNode inner = Json.mapper.readTree(this.cipher.open(id, data));
+				if (inner.path("mime").isString() && inner.path("data").isString()) {
+					return new Clip(seq, id, from, inner.get("mime").asString(),
+							inner.path("encoding").asString("utf8"), inner.get("data").asString(), true, false,
+							sensitive, createdAt);
+				}
+			}
+			catch (ClipCipher.LockedException | JacksonException ex) {
+				// locked: shown as such, never applied
+			}
+		}
+		return new Clip(seq, id, from, mime, encoding, data, true, true, sensitive, createdAt);
+	}
+
+	private static @Nullable UUID uuid(@Nullable JsonNode node) {
+		try {
+			return (node != null && node.isString()) ? UUID.fromString(node.asString()) : null;
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	private static @Nullable Instant instant(@Nullable JsonNode node) {
+		try {
+			return (node != null && node.isString()) ? Instant.parse(node.asString()) : null;
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+	}
+
+}
