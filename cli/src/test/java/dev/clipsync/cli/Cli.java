@@ -133,11 +133,14 @@ public final class Cli {
 		public void awaitErr(String text) {
 			Awaitility.await()
 				.atMost(Duration.ofSeconds(60))
-				.until(() -> this.err.stream().anyMatch((line) -> line.contains(text)));
+				.untilAsserted(() -> assertThat(this.err).as("standard error").anyMatch((line) -> line.contains(text)));
 		}
 
 		public void awaitOut(int lines) {
-			Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> this.out.size() >= lines);
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(60))
+				.untilAsserted(() -> assertThat(this.out).as("standard output; stderr: %s", this.err)
+					.hasSizeGreaterThanOrEqualTo(lines));
 		}
 
 		public int awaitExit() throws InterruptedException {

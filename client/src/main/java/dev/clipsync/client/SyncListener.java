@@ -37,6 +37,13 @@ public interface SyncListener {
 	}
 
 	/**
+	 * The server accepted a fresh access token swapped in band: the connection stays up.
+	 * @param expiresAt when the swapped token expires
+	 */
+	default void authed(java.time.Instant expiresAt) {
+	}
+
+	/**
 	 * @param state the new state
 	 * @param detail why, for people
 	 */

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -123,7 +122,16 @@ public final class SyncSession implements AutoCloseable {
 
 	private final Map<UUID, Integer> retries = new HashMap<>();
 
-	private final LinkedHashSet<UUID> ownIds = new LinkedHashSet<>();
+	/**
+	 * This session's latest acks: its pushes replayed after a reconnect are not
+	 * delivered.
+	 */
+	private final Map<UUID, Ack> recentAcks = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<UUID, Ack> eldest) {
+			return size() > OWN_IDS_KEPT;
+		}
+	});
 
 	SyncSession(HttpClient http, Credentials credentials, Endpoints endpoints, Outbox outbox, ClipCodec codec,
 			SyncListener listener, long after, @Nullable Profile seqProfile) {
@@ -139,7 +147,7 @@ public final class SyncSession implements AutoCloseable {
 		this.lastSeq = (stored >= 0) ? stored : after;
 		this.loop = Executors
 			.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("clipsync-sync").daemon().factory());
-		this.loop.execute(this::connect);
+		post(this::connect);
 	}
 
 	public State state() {
@@ -162,7 +170,7 @@ public final class SyncSession implements AutoCloseable {
 	public UUID push(Draft draft) {
 		UUID id = UUID.randomUUID();
 		this.outbox.add(id, this.codec.push(id, draft));
-		this.loop.execute(() -> sendOutboxEntry(id));
+		post(() -> sendOutboxEntry(id));
 		return id;
 	}
 
@@ -171,7 +179,13 @@ public final class SyncSession implements AutoCloseable {
 	 * @return completes with the ack, or exceptionally when the push is refused
 	 */
 	public CompletableFuture<Ack> acked(UUID id) {
-		return this.waiting.computeIfAbsent(id, (key) -> new CompletableFuture<>());
+		CompletableFuture<Ack> future = this.waiting.computeIfAbsent(id, (key) -> new CompletableFuture<>());
+		Ack already = this.recentAcks.get(id);
+		if (already != null) {
+			this.waiting.remove(id);
+			future.complete(already);
+		}
+		return future;
 	}
 
 	/**
@@ -245,7 +259,7 @@ public final class SyncSession implements AutoCloseable {
 			.subprotocols("clipsync.v1")
 			.connectTimeout(Duration.ofSeconds(10))
 			.buildAsync(uri, new Receiver(generation))
-			.whenComplete((socket, failure) -> this.loop.execute(() -> opened(generation, socket, failure, token)));
+			.whenComplete((socket, failure) -> post(() -> opened(generation, socket, failure, token)));
 	}
 
 	private void opened(int generation, @Nullable WebSocket socket, @Nullable Throwable failure, String token) {
@@ -317,8 +331,16 @@ public final class SyncSession implements AutoCloseable {
 			case "ack" -> ack(message);
 			case "error" -> error(message);
 			case "presence" -> this.listener.presence(presence(message));
+			case "authed" -> {
+				try {
+					this.listener.authed(Instant.parse(message.path("expiresAt").asString("")));
+				}
+				catch (RuntimeException ex) {
+					// a server that does not say when: nothing to report
+				}
+			}
 			default -> {
-				// pong, authed, and anything newer: being heard is what counts
+				// pong, and anything newer: being heard is what counts
 			}
 		}
 	}
@@ -359,7 +381,7 @@ public final class SyncSession implements AutoCloseable {
 		catch (RuntimeException ex) {
 			return;
 		}
-		if (this.ownIds.contains(clip.id())) {
+		if (this.recentAcks.containsKey(clip.id())) {
 			// our own push, replayed after a reconnect
 			return;
 		}
@@ -371,10 +393,7 @@ public final class SyncSession implements AutoCloseable {
 		Ack ack = new Ack(id, message.path("seq").asLong(), message.path("duplicate").asBoolean(false));
 		this.outbox.remove(id);
 		this.retries.remove(id);
-		this.ownIds.add(id);
-		if (this.ownIds.size() > OWN_IDS_KEPT) {
-			this.ownIds.remove(this.ownIds.iterator().next());
-		}
+		this.recentAcks.put(id, ack);
 		CompletableFuture<Ack> future = this.waiting.remove(id);
 		if (future != null) {
 			future.complete(ack);
@@ -500,7 +519,7 @@ public final class SyncSession implements AutoCloseable {
 			.thenCompose((ignored) -> open.sendText(text, true))
 			.whenComplete((r, failure) -> {
 				if (failure != null) {
-					this.loop.execute(() -> failed(generation, failure));
+					post(() -> failed(generation, failure));
 				}
 			});
 	}
@@ -653,6 +672,16 @@ public final class SyncSession implements AutoCloseable {
 		};
 	}
 
+	/** Run on the loop thread; after close there is nothing left to do. */
+	private void post(Runnable task) {
+		try {
+			this.loop.execute(task);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// closed
+		}
+	}
+
 	private void cancelTimers() {
 		this.timers.forEach((timer) -> timer.cancel(false));
 		this.timers.clear();
@@ -675,7 +704,7 @@ public final class SyncSession implements AutoCloseable {
 			if (last) {
 				String text = this.partial.toString();
 				this.partial.setLength(0);
-				SyncSession.this.loop.execute(() -> received(this.generation, text));
+				SyncSession.this.post(() -> received(this.generation, text));
 			}
 			webSocket.request(1);
 			return null;
@@ -683,7 +712,7 @@ public final class SyncSession implements AutoCloseable {
 
 		@Override
 		public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
-			SyncSession.this.loop.execute(() -> {
+			SyncSession.this.post(() -> {
 				if (this.generation == SyncSession.this.generation) {
 					SyncSession.this.lastHeard = System.nanoTime();
 				}
@@ -694,13 +723,13 @@ public final class SyncSession implements AutoCloseable {
 
 		@Override
 		public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-			SyncSession.this.loop.execute(() -> closed(this.generation, statusCode, reason));
+			SyncSession.this.post(() -> closed(this.generation, statusCode, reason));
 			return null;
 		}
 
 		@Override
 		public void onError(WebSocket webSocket, Throwable error) {
-			SyncSession.this.loop.execute(() -> failed(this.generation, error));
+			SyncSession.this.post(() -> failed(this.generation, error));
 		}
 
 	}

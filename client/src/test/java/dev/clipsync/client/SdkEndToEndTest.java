@@ -205,6 +205,24 @@ class SdkEndToEndTest {
 	}
 
 	@Test
+	void swapsItsAccessTokenInBandBeforeItExpiresWithoutReconnecting() {
+		String email = register();
+		ClipSync laptop = login("laptop", email);
+		ClipSync phone = login("phone", email);
+		String before = accessToken(laptop);
+		Received onLaptop = new Received();
+		Received onPhone = new Received();
+		SyncSession laptopSession = connect(laptop, onLaptop);
+		awaitConnected(laptopSession, connect(phone, onPhone));
+		// the fleet's tokens live 150 s: the swap comes two minutes before expiry
+		Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> !onLaptop.authed.isEmpty());
+		assertThat(accessToken(laptop)).isNotEqualTo(before);
+		assertThat(onLaptop.states).hasSize(1).allMatch((state) -> state.startsWith("CONNECTED"));
+		laptopSession.push(Draft.text("after the swap"));
+		Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> onPhone.clips.size() == 1);
+	}
+
+	@Test
 	void aRevokedDeviceIsToldItWasSignedOut() {
 		String email = register();
 		ClipSync laptop = login("laptop", email);
@@ -263,6 +281,13 @@ class SdkEndToEndTest {
 		final List<Ack> acks = new CopyOnWriteArrayList<>();
 
 		final List<String> states = new CopyOnWriteArrayList<>();
+
+		final List<java.time.Instant> authed = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void authed(java.time.Instant expiresAt) {
+			this.authed.add(expiresAt);
+		}
 
 		@Override
 		public void clip(Clip clip, boolean replayed) {

@@ -55,8 +55,6 @@ public final class Agent {
 
 	private @Nullable Clip pendingReplay;
 
-	private boolean firstSync = true;
-
 	private Agent(ClipSync client, Options options) {
 		this.client = client;
 		this.options = options;
@@ -151,12 +149,14 @@ public final class Agent {
 
 		@Override
 		public void synced(long latestSeq) {
+			// the session starts at the newest clip when the agent starts, so anything
+			// replayed was stored after that: missed during a reconnect, or copied while
+			// this connection was being set up
 			Clip newest = Agent.this.pendingReplay;
 			Agent.this.pendingReplay = null;
-			if (newest != null && !Agent.this.firstSync) {
+			if (newest != null) {
 				apply(newest);
 			}
-			Agent.this.firstSync = false;
 		}
 
 		private void apply(Clip clip) {
