@@ -35,18 +35,18 @@ final class AgentCommand extends Base {
 
 	@Override
 	public Integer call() throws Exception {
-		ClipSync client = client();
 		if (this.install) {
 			String launcher = System.getProperty("clipsync.launcher", System.getProperty("jpackage.app-path"));
 			if (launcher == null) {
 				throw new UserError(Exit.FAILED,
 						"cannot tell where clipsync is installed: run --install through the " + "clipsync launcher");
 			}
-			for (String line : StartAtLogin.install(Path.of(launcher), client.profile().name())) {
+			for (String line : StartAtLogin.install(Path.of(launcher), profile().name())) {
 				out().println(line);
 			}
 			return Exit.OK;
 		}
+		ClipSync client = client();
 		Path logFile = (this.log != null) ? this.log : client.profile().directory().resolve("agent.log");
 		try {
 			Agent.run(client, new Agent.Options(this.poll, this.sensitiveTtl, logFile, System.err));

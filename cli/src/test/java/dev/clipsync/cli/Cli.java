@@ -58,7 +58,7 @@ public final class Cli {
 	public Result run(String stdin, String... args) {
 		Running running = start(stdin, args);
 		try {
-			if (!running.process.waitFor(120, TimeUnit.SECONDS)) {
+			if (!running.process.waitFor(300, TimeUnit.SECONDS)) {
 				running.process.destroyForcibly();
 				throw new AssertionError("clipsync " + String.join(" ", args) + " did not finish");
 			}
@@ -132,19 +132,19 @@ public final class Cli {
 
 		public void awaitErr(String text) {
 			Awaitility.await()
-				.atMost(Duration.ofSeconds(60))
+				.atMost(Duration.ofSeconds(120))
 				.untilAsserted(() -> assertThat(this.err).as("standard error").anyMatch((line) -> line.contains(text)));
 		}
 
 		public void awaitOut(int lines) {
 			Awaitility.await()
-				.atMost(Duration.ofSeconds(60))
+				.atMost(Duration.ofSeconds(120))
 				.untilAsserted(() -> assertThat(this.out).as("standard output; stderr: %s", this.err)
 					.hasSizeGreaterThanOrEqualTo(lines));
 		}
 
 		public int awaitExit() throws InterruptedException {
-			if (!this.process.waitFor(60, TimeUnit.SECONDS)) {
+			if (!this.process.waitFor(120, TimeUnit.SECONDS)) {
 				throw new AssertionError("still running; stderr: " + this.err);
 			}
 			return this.process.exitValue();

@@ -85,8 +85,10 @@ class CliEndToEndIT {
 
 			JsonNode devices = json.readTree(cli.run(null, "--profile", "laptop", "--json", "devices").expect(0).out());
 			assertThat(devices.findValuesAsString("name")).containsExactlyInAnyOrder("Laptop", "Phone");
+			// each command is a JVM start: on a busy machine only a few tries fit a
+			// minute
 			Awaitility.await()
-				.atMost(Duration.ofSeconds(30))
+				.atMost(Duration.ofSeconds(180))
 				.until(() -> cli.run(null, "--profile", "laptop", "status")
 					.out()
 					.matches("(?s).*Phone\\s+linux\\s+online.*"));
@@ -184,7 +186,7 @@ class CliEndToEndIT {
 		}
 		assertThat(count(outbox)).isEqualTo(1);
 		assertThat(cli.run(null, "status").expect(0).out()).contains("Outbox: 1 clip(s) not stored yet");
-		cli.run(null, "push", "the next push").expect(0);
+		cli.run(null, "push", "--timeout", "180s", "the next push").expect(0);
 		assertThat(count(outbox)).isZero();
 		assertThat(json.readTree(cli.run(null, "--json", "history").expect(0).out())
 			.get("clips")

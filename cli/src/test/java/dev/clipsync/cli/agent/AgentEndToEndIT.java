@@ -146,18 +146,6 @@ class AgentEndToEndIT {
 		}
 	}
 
-	@Test
-	void installWritesASystemdUserUnitThatRunsThisLauncher() throws Exception {
-		Cli cli = new Cli(this.config).with("XDG_CONFIG_HOME", this.config.resolve("xdg").toString());
-		account(cli, "work");
-		Cli.Result installed = cli.run(null, "--profile", "work", "agent", "--install").expect(0);
-		Path unit = this.config.resolve("xdg/systemd/user/clipsync-agent-work.service");
-		assertThat(installed.out()).contains("wrote " + unit);
-		assertThat(java.nio.file.Files.readString(unit))
-			.contains("ExecStart=" + Cli.launcher().toAbsolutePath() + " --profile work agent")
-			.contains("WantedBy=graphical-session.target");
-	}
-
 	private String account(Cli cli, String first, String... others) {
 		String email = "agent-" + UUID.randomUUID() + "@example.com";
 		String server = fleet.server().toString();
