@@ -5,15 +5,18 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.List;
 
+import dev.clipsync.common.redis.EvictionPolicyCheck;
 import dev.clipsync.common.redis.RedisNames;
 import dev.clipsync.common.token.TokenCheck;
 import dev.clipsync.common.web.BearerAuthentication;
 import dev.clipsync.common.web.ProblemDetailsAdvice;
 import dev.clipsync.common.web.RequestBodyLimitFilter;
+import dev.clipsync.common.web.SecurityHeaders;
 import dev.clipsync.common.wire.UserChannelCodec;
 import io.lettuce.core.resource.Delay;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -57,8 +60,8 @@ class GatewayConfiguration implements WebMvcConfigurer {
 	static TokenCheck tokenCheck(GatewayProperties properties, Clock clock, StringRedisTemplate redis,
 			RedisNames names) {
 		GatewayProperties.Tokens tokens = properties.tokens();
-		return TokenCheck.againstPublishedKeys(tokens.jwksUri(), tokens.issuer(), tokens.clockSkew(), clock, redis,
-				names);
+		return TokenCheck.againstPublishedKeys(tokens.jwksUri(), tokens.issuer(), tokens.clockSkew(),
+				tokens.keyMaxAge(), clock, redis, names);
 	}
 
 	/**
@@ -70,6 +73,18 @@ class GatewayConfiguration implements WebMvcConfigurer {
 	static ClientResourcesBuilderCustomizer quickRedisReconnect() {
 		return (builder) -> builder
 			.reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
+	}
+
+	@Bean
+	static FilterRegistrationBean<SecurityHeaders> securityHeaders() {
+		return new FilterRegistrationBean<>(new SecurityHeaders());
+	}
+
+	@Bean
+	static ApplicationRunner redisEvictionPolicyCheck(StringRedisTemplate redis, GatewayProperties properties) {
+		// Revocations live in Redis keys with a TTL: an evicting Redis would bring them
+		// back.
+		return (args) -> EvictionPolicyCheck.verify(redis, properties.redis().evictionCheck());
 	}
 
 	@Bean

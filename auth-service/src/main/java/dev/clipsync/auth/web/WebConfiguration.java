@@ -12,6 +12,7 @@ import dev.clipsync.common.token.TokenCheck;
 import dev.clipsync.common.web.ActiveDevices;
 import dev.clipsync.common.web.BearerAuthentication;
 import dev.clipsync.common.web.ProblemDetailsAdvice;
+import dev.clipsync.common.web.SecurityHeaders;
 import dev.clipsync.common.web.RequestBodyLimitFilter;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;

@@ -1,5 +1,9 @@
 package dev.clipsync.presence.web;
 
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.ApplicationRunner;
+import dev.clipsync.common.web.SecurityHeaders;
+import dev.clipsync.common.redis.EvictionPolicyCheck;
 import java.time.Clock;
 import java.util.List;
 
@@ -52,8 +56,19 @@ class WebConfiguration implements WebMvcConfigurer {
 	static TokenCheck tokenCheck(PresenceProperties properties, Clock clock, StringRedisTemplate redis,
 			RedisNames names) {
 		PresenceProperties.Tokens tokens = properties.tokens();
-		return TokenCheck.againstPublishedKeys(tokens.jwksUri(), tokens.issuer(), tokens.clockSkew(), clock, redis,
-				names);
+		return TokenCheck.againstPublishedKeys(tokens.jwksUri(), tokens.issuer(), tokens.clockSkew(),
+				tokens.keyMaxAge(), clock, redis, names);
+	}
+
+	@Bean
+	static FilterRegistrationBean<SecurityHeaders> securityHeaders() {
+		return new FilterRegistrationBean<>(new SecurityHeaders());
+	}
+
+	@Bean
+	static ApplicationRunner redisEvictionPolicyCheck(StringRedisTemplate redis, PresenceProperties properties) {
+		// Presence keys and revocations live in Redis: an evicting Redis would lose them.
+		return (args) -> EvictionPolicyCheck.verify(redis, properties.redis().evictionCheck());
 	}
 
 	@Bean

@@ -1,4 +1,4 @@
-package dev.clipsync.auth.web;
+package dev.clipsync.common.web;
 
 import java.io.IOException;
 
@@ -16,7 +16,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * answers carry tokens and personal data that no cache may keep. Discovery and the JWKS
  * keep their own public caching.
  */
-final class SecurityHeaders extends OncePerRequestFilter {
+public final class SecurityHeaders extends OncePerRequestFilter {
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
