@@ -11,7 +11,7 @@ class CsSignIn extends HTMLElement {
 		this.email = h('input', { id: 'email', name: 'email', type: 'email', autocomplete: 'username', required: true,
 			'aria-describedby': 'sign-in-error' });
 		this.password = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password',
-			required: true, minlength: '8', 'aria-describedby': 'password-hint sign-in-error' });
+			required: true, minlength: '12', 'aria-describedby': 'password-hint sign-in-error' });
 		this.device = h('input', { id: 'device-name', name: 'device', type: 'text', required: true, maxlength: '100',
 			value: suggestedDeviceName(), autocomplete: 'off' });
 		this.signInButton = h('button', { type: 'submit', class: 'primary', value: 'sign-in' }, 'Sign in');
@@ -22,7 +22,7 @@ class CsSignIn extends HTMLElement {
 				state.signedOutReason ? h('p', { class: 'info', role: 'status' }, state.signedOutReason) : null,
 				h('label', { for: 'email' }, 'Email'), this.email,
 				h('label', { for: 'password' }, 'Password'), this.password,
-				h('p', { class: 'hint', id: 'password-hint' }, '8 to 72 bytes.'),
+				h('p', { class: 'hint', id: 'password-hint' }, 'At least 12 characters, at most 72 bytes.'),
 				h('label', { for: 'device-name' }, 'Name of this device'), this.device,
 				h('p', { class: 'hint' }, 'Your other devices show clips as coming from this name.'),
 				this.error,
@@ -37,7 +37,7 @@ class CsSignIn extends HTMLElement {
 		const password = this.password.value;
 		const device = this.device.value.trim();
 		const problem = !email || !email.includes('@') ? 'Enter your email address.'
-			: new TextEncoder().encode(password).length < 8 ? 'The password needs at least 8 bytes.'
+			: [...password].length < 12 ? 'The password needs at least 12 characters.'
 				: new TextEncoder().encode(password).length > 72 ? 'The password can have at most 72 bytes.'
 					: !device ? 'Give this device a name.' : '';
 		if (problem) {
