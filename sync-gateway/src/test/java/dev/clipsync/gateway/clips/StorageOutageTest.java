@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import dev.clipsync.common.redis.RedisNames;
 import dev.clipsync.common.testsupport.PrivatePostgres;
+import dev.clipsync.common.testsupport.PrivateRedis;
 import dev.clipsync.common.testsupport.TestInfrastructure;
 import dev.clipsync.common.testsupport.TestTokens;
 import dev.clipsync.gateway.RunningGateway;
@@ -73,9 +74,14 @@ class StorageOutageTest {
 
 	@Test
 	void anAccountDeletedWhilePostgresIsDownHasItsClipsErasedWhenItIsBack() throws Exception {
+		// A Redis of its own: the other gateways of this test run would otherwise take
+		// the
+		// event from the shared stream (same consumer group) and handle it on their
+		// database.
 		try (TestTokens tokens = new TestTokens();
 				PrivatePostgres postgres = PrivatePostgres.start();
-				RunningGateway gateway = RunningGateway.start(tokens, TestInfrastructure.redis().url(),
+				PrivateRedis privateRedis = PrivateRedis.start();
+				RunningGateway gateway = RunningGateway.start(tokens, privateRedis.url(),
 						Map.of("spring.datasource.url", postgres.jdbcUrl(), "spring.datasource.username", "postgres",
 								"spring.datasource.password", "", "spring.datasource.hikari.connection-timeout",
 								"1000"))) {
