@@ -100,6 +100,9 @@ final class ClientSession {
 	/** Redis came back while live clips were held: read from the store on going live. */
 	private boolean missedWhileHeld;
 
+	/** The client's sync failed (storage away): held until its next sync succeeds. */
+	private boolean replayFailed;
+
 	private final NavigableMap<Long, LiveClip> waiting = new TreeMap<>();
 
 	private @Nullable ScheduledFuture<?> gapTimer;
@@ -191,7 +194,7 @@ final class ClientSession {
 	}
 
 	private void goLive() {
-		if (this.live) {
+		if (this.live || this.replayFailed) {
 			return;
 		}
 		this.live = true;
@@ -244,6 +247,8 @@ final class ClientSession {
 	}
 
 	private void replayNow(long after) {
+		boolean wasLive = this.live;
+		this.replayFailed = false;
 		this.live = true;
 		this.missedWhileHeld = false;
 		try {
@@ -251,6 +256,15 @@ final class ClientSession {
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Replay for session {} failed: {}", this.sessionId, ex.toString());
+			if (!wasLive) {
+				// Still held until the client's next sync succeeds: live clips must not
+				// go
+				// ahead of the replay it asks for again, or it would get them out of
+				// order
+				// (found by the PostgreSQL restart drill).
+				this.live = false;
+				this.replayFailed = true;
+			}
 			send(new ServerMessages.Error("unavailable", "storage unavailable; send sync again", null));
 			return;
 		}
