@@ -39,7 +39,12 @@ class FaultDrillsTest {
 	 * still run and are reported as KNOWN FAILURE but do not fail the build; take a fault
 	 * out of this set as soon as it passes, so that it can never break again unnoticed.
 	 */
-	static final Set<String> EXPECTED_TO_FAIL_UNTIL_GATEWAY_HARDENING = Set.of();
+	// Open bugs, found by these drills, still printed as KNOWN FAILURE rows (issue 8):
+	// postgres-restart: one device got seq n+2 before n and n+1, then n+2 again, after
+	// its
+	// connection was dropped during the outage (about one run in two);
+	// stalled-reader: the stalled connection sometimes ends with 1006 instead of 1013.
+	static final Set<String> EXPECTED_TO_FAIL_UNTIL_GATEWAY_HARDENING = Set.of("postgres-restart", "stalled-reader");
 
 	/** Pushes before each fault begins. */
 	private static final Duration WARM_UP = Duration.ofSeconds(3);
