@@ -16,7 +16,7 @@ final class PasswdCommand extends Base {
 	public Integer call() {
 		var client = client();
 		String current = Passwords.read("Current password", this.passwordStdin);
-		String next = Passwords.readNew("New password", this.passwordStdin);
+		String next = Passwords.readNew("New password (at least 12 characters, at most 72 bytes)", this.passwordStdin);
 		client.changePassword(current, next);
 		if (json()) {
 			printJson(Map.of("changed", true));

@@ -26,7 +26,7 @@ final class RegisterCommand extends Base {
 
 	@Override
 	public Integer call() {
-		String password = Passwords.readNew("Password (8 to 72 bytes)", this.passwordStdin);
+		String password = Passwords.readNew("Password (at least 12 characters, at most 72 bytes)", this.passwordStdin);
 		var server = LoginCommand.serverUri(this.server);
 		ClipSync.register(server, this.email, password, this.name);
 		ClipSync client = ClipSync.login(profile(), server, this.email, password, LoginCommand.deviceName(this.device),

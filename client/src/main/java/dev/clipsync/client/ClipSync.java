@@ -68,7 +68,7 @@ public final class ClipSync {
 	 * Create an account.
 	 * @param server the server URL
 	 * @param email the email
-	 * @param password 8 to 72 bytes
+	 * @param password at least 12 characters and at most 72 bytes (bcrypt reads no more)
 	 * @param displayName optional
 	 * @return the new user's id
 	 */
