@@ -84,6 +84,9 @@ final class ClientSession {
 
 	private volatile boolean liveRequested;
 
+	/** The welcome is on its way: what the client sends from now on may answer it. */
+	private volatile boolean welcomed;
+
 	private final AtomicLong queuedBytes = new AtomicLong();
 
 	// Touched only on the serial executor:
@@ -160,6 +163,7 @@ final class ClientSession {
 				return;
 			}
 			send(welcome.apply(this.lastSeq));
+			this.welcomed = true;
 			try {
 				send(presence.get());
 			}
@@ -185,9 +189,14 @@ final class ClientSession {
 		enqueue(() -> send(presence));
 	}
 
-	/** The client sent something other than a first {@code sync}: start live delivery. */
+	/**
+	 * The client pushed without a first {@code sync}: start live delivery. A push that
+	 * was read before the welcome went out says nothing of the kind (the client sends its
+	 * sync when the welcome arrives), so live clips stay held for it; going live then put
+	 * a live clip ahead of the replay in the PostgreSQL restart drill.
+	 */
 	void clientActive() {
-		if (!this.liveRequested) {
+		if (this.welcomed && !this.liveRequested) {
 			this.liveRequested = true;
 			enqueue(this::goLive);
 		}

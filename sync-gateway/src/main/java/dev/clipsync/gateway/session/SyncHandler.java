@@ -122,7 +122,9 @@ public class SyncHandler extends AbstractWebSocketHandler {
 		}
 		session.heard(this.clock.instant());
 		ClientMessage message = ClientMessage.parse(this.json, text.getPayload());
-		if (!(message instanceof ClientMessage.Sync)) {
+		// Only a push says the client will not sync first; pings and token swaps come
+		// from timers and may come before the client's sync.
+		if (message instanceof ClientMessage.Push) {
 			session.clientActive();
 		}
 		if (!(message instanceof ClientMessage.Invalid)) {
