@@ -98,7 +98,7 @@ final class Api {
 		throw problem(uri, status, response.body());
 	}
 
-	private static ClipSyncException problem(URI uri, int status, String body) {
+	static ClipSyncException problem(URI uri, int status, String body) {
 		String code = null;
 		String detail = null;
 		try {
@@ -147,7 +147,7 @@ final class Api {
 		return (value != null && value.isString()) ? value.asString() : null;
 	}
 
-	private static ClipSyncException unreachable(URI uri, Exception ex) {
+	static ClipSyncException unreachable(URI uri, Exception ex) {
 		return new ClipSyncException(ClipSyncException.UNREACHABLE,
 				"cannot reach the server at " + origin(uri) + ": check the URL and that it is running", ex);
 	}

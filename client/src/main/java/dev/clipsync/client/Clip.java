@@ -21,12 +21,19 @@ import org.jspecify.annotations.Nullable;
  * @param locked encrypted and this device cannot open it (no key, or another passphrase)
  * @param sensitive a password or one-time code: to be cleared from the clipboard soon
  * @param createdAt when the server stored it
+ * @param blob the content stored apart, fetched with {@link ClipSync#download};
+ * {@code data} then holds at most a preview (an image's PNG thumbnail) or nothing
  */
 public record Clip(long seq, UUID id, @Nullable UUID from, String mime, String encoding, String data, boolean encrypted,
-		boolean locked, boolean sensitive, @Nullable Instant createdAt) {
+		boolean locked, boolean sensitive, @Nullable Instant createdAt, @Nullable BlobRef blob) {
+
+	public Clip(long seq, UUID id, @Nullable UUID from, String mime, String encoding, String data, boolean encrypted,
+			boolean locked, boolean sensitive, @Nullable Instant createdAt) {
+		this(seq, id, from, mime, encoding, data, encrypted, locked, sensitive, createdAt, null);
+	}
 
 	/**
-	 * @return the content as bytes
+	 * @return the content as bytes (for a blob clip, its preview)
 	 */
 	public byte[] bytes() {
 		return "base64".equals(this.encoding) ? Base64.getDecoder().decode(this.data)
@@ -37,7 +44,7 @@ public record Clip(long seq, UUID id, @Nullable UUID from, String mime, String e
 	 * @return whether it is text a clipboard can take as a string
 	 */
 	public boolean isText() {
-		return !this.locked && this.mime.startsWith("text/");
+		return !this.locked && this.blob == null && this.mime.startsWith("text/");
 	}
 
 	/**

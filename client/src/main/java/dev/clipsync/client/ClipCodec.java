@@ -27,6 +27,13 @@ final class ClipCodec {
 
 	/** The wire push (without {@code type} it is also the REST body). */
 	ObjectNode push(UUID id, Draft draft) {
+		Upload upload = draft.upload();
+		if (upload != null && (!upload.clipId().equals(id) || upload.sealed() != (this.cipher != null))) {
+			// sealed chunks are bound to the clip id, and only a sealed clip may refer to
+			// them
+			throw new IllegalStateException("the upload belongs to another clip, or end-to-end encryption "
+					+ "was turned " + ((this.cipher != null) ? "on" : "off") + " since: upload it again");
+		}
 		ObjectNode push = Json.mapper.createObjectNode();
 		push.put("type", "push");
 		push.put("id", id.toString());
@@ -35,6 +42,9 @@ final class ClipCodec {
 			inner.put("mime", draft.mime());
 			inner.put("encoding", draft.encoding());
 			inner.put("data", draft.data());
+			if (upload != null) {
+				inner.set("blob", ref(upload.content()));
+			}
 			byte[] plaintext = Json.mapper.writeValueAsString(inner).getBytes(StandardCharsets.UTF_8);
 			push.put("mime", ClipCipher.MIME);
 			push.put("data", this.cipher.seal(id, plaintext));
@@ -47,10 +57,34 @@ final class ClipCodec {
 			push.put("encoding", draft.encoding());
 			push.put("encrypted", false);
 		}
+		if (upload != null) {
+			push.set("blob", ref(upload.stored()));
+		}
 		if (draft.sensitive()) {
 			push.put("sensitive", true);
 		}
 		return push;
+	}
+
+	private static ObjectNode ref(BlobRef blob) {
+		ObjectNode ref = Json.mapper.createObjectNode();
+		ref.put("blobId", blob.blobId().toString());
+		ref.put("size", blob.size());
+		ref.put("sha256", blob.sha256());
+		return ref;
+	}
+
+	private static @Nullable BlobRef ref(@Nullable JsonNode node) {
+		if (node == null || !node.isObject()) {
+			return null;
+		}
+		try {
+			return new BlobRef(UUID.fromString(node.get("blobId").asString()), node.get("size").asLong(),
+					node.get("sha256").asString());
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
 	}
 
 	Clip clip(JsonNode message) {
@@ -63,7 +97,8 @@ final class ClipCodec {
 		String encoding = message.path("encoding").asString("utf8");
 		String data = message.path("data").asString("");
 		if (!message.path("encrypted").asBoolean(false)) {
-			return new Clip(seq, id, from, mime, encoding, data, false, false, sensitive, createdAt);
+			return new Clip(seq, id, from, mime, encoding, data, false, false, sensitive, createdAt,
+					ref(message.get("blob")));
 		}
 		if (this.cipher != null) {
 			try {
@@ -71,7 +106,7 @@ final class ClipCodec {
 				if (inner.path("mime").isString() && inner.path("data").isString()) {
 					return new Clip(seq, id, from, inner.get("mime").asString(),
 							inner.path("encoding").asString("utf8"), inner.get("data").asString(), true, false,
-							sensitive, createdAt);
+							sensitive, createdAt, ref(inner.get("blob")));
 				}
 			}
 			catch (ClipCipher.LockedException | JacksonException ex) {

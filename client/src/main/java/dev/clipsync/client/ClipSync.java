@@ -1,6 +1,7 @@
 package dev.clipsync.client;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -279,10 +280,52 @@ public final class ClipSync {
 				resume ? this.profile : null);
 	}
 
+	/**
+	 * Upload a file as a blob, streamed and (with end-to-end encryption on) sealed chunk
+	 * by chunk, and make the draft that refers to it: push it with
+	 * {@link SyncSession#push}. An image gets an inline PNG preview. An upload no clip
+	 * refers to is deleted by the server after an hour.
+	 * @param file the file
+	 * @param mime its media type
+	 * @param progress told as the bytes go out
+	 * @return the draft to push
+	 * @throws ClipSyncException {@code too_large}, {@code quota_exceeded},
+	 * {@code digest_mismatch}, {@code upload_interrupted}, {@code no_such_file}, ...
+	 */
+	public Draft upload(Path file, String mime, Progress progress) {
+		ClipCipher cipher = cipher();
+		Upload upload = blobs().upload(file, mime, cipher, progress);
+		byte[] preview = Thumbnail.png(file, mime);
+		return (preview != null) ? new Draft(mime, "base64", Base64.getEncoder().encodeToString(preview), false, upload)
+				: new Draft(mime, "utf8", "", false, upload);
+	}
+
+	/**
+	 * Download a clip's blob to a file. The bytes go to {@code target + ".part"} first; a
+	 * download that broke off resumes from there, and the part becomes the target only
+	 * when its SHA-256 is the clip's (else it is removed).
+	 * @param clip a clip with a {@link Clip#blob()}
+	 * @param target where to put it (replaced when it exists)
+	 * @param progress told as the bytes arrive
+	 * @throws ClipSyncException {@code download_interrupted} (run again to resume),
+	 * {@code digest_mismatch}, {@code not_found}, {@code locked}, ...
+	 */
+	public void download(Clip clip, Path target, Progress progress) {
+		blobs().download(clip, target, cipher(), progress);
+	}
+
+	private Blobs blobs() {
+		return new Blobs(this.api.http(), this.credentials, this.endpoints.blobStore());
+	}
+
 	private ClipCodec codec() {
-		return new ClipCodec(this.profile.read(KEY_FILE)
+		return new ClipCodec(cipher());
+	}
+
+	private @Nullable ClipCipher cipher() {
+		return this.profile.read(KEY_FILE)
 			.map((key) -> new ClipCipher(Base64.getDecoder().decode(key.trim()), this.account.userId()))
-			.orElse(null));
+			.orElse(null);
 	}
 
 	/** A REST call with the access token; refreshed and tried once more if refused. */

@@ -165,10 +165,10 @@ public final class SyncSession implements AutoCloseable {
 	 * Push content: written to the outbox first, then sent as soon as a gateway is
 	 * connected, and again after every reconnect until acked.
 	 * @param draft the content
-	 * @return the push's id
+	 * @return the push's id (an upload's clip id when it refers to a blob)
 	 */
 	public UUID push(Draft draft) {
-		UUID id = UUID.randomUUID();
+		UUID id = (draft.upload() != null) ? draft.upload().clipId() : UUID.randomUUID();
 		this.outbox.add(id, this.codec.push(id, draft));
 		post(() -> sendOutboxEntry(id));
 		return id;

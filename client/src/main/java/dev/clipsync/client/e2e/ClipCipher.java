@@ -1,6 +1,5 @@
 package dev.clipsync.client.e2e;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -28,6 +27,15 @@ public final class ClipCipher {
 	public static final String MIME = "application/x-clipsync-e2e";
 
 	public static final int ITERATIONS = 600_000;
+
+	/**
+	 * Blobs of encrypted clips are sealed in chunks of this many bytes (the last
+	 * shorter).
+	 */
+	public static final int BLOB_CHUNK = 1024 * 1024;
+
+	/** What sealing adds to each chunk: version byte, nonce and tag. */
+	public static final int CHUNK_OVERHEAD = 1 + 12 + 16;
 
 	private static final byte VERSION = 1;
 
@@ -107,14 +115,57 @@ public final class ClipCipher {
 
 	/** With a given nonce: for interoperability tests only; never reuse a nonce. */
 	String seal(UUID clipId, byte[] plaintext, byte[] nonce) {
+		return Base64.getEncoder()
+			.encodeToString(sealBytes(associatedData(clipId), plaintext, 0, plaintext.length, nonce));
+	}
+
+	/**
+	 * Encrypt one chunk of a blob that belongs to an encrypted clip.
+	 * @param clipId the clip's id
+	 * @param index the chunk's index, from 0
+	 * @param plaintext holds the chunk, at most {@link #BLOB_CHUNK} bytes
+	 * @param length how many bytes of it
+	 * @return {@code 0x01 || nonce || ciphertext || tag}, {@link #CHUNK_OVERHEAD} bytes
+	 * longer than the chunk
+	 */
+	public byte[] sealChunk(UUID clipId, long index, byte[] plaintext, int length) {
+		byte[] nonce = new byte[NONCE_BYTES];
+		random.nextBytes(nonce);
+		return sealBytes(chunkAssociatedData(clipId, index), plaintext, 0, length, nonce);
+	}
+
+	/**
+	 * Decrypt one chunk of a blob.
+	 * @param clipId the clip's id
+	 * @param index the chunk's index, from 0
+	 * @param sealed holds the sealed chunk
+	 * @param length how many bytes of it
+	 * @return the plaintext chunk
+	 * @throws LockedException when another key sealed it, or it was changed or moved
+	 */
+	public byte[] openChunk(UUID clipId, long index, byte[] sealed, int length) throws LockedException {
+		return openBytes(chunkAssociatedData(clipId, index), sealed, length);
+	}
+
+	/**
+	 * @param size the size of a blob's plaintext
+	 * @return the size of its sealed form: each chunk grows by {@link #CHUNK_OVERHEAD}
+	 */
+	public static long sealedSize(long size) {
+		long chunks = (size + BLOB_CHUNK - 1) / BLOB_CHUNK;
+		return size + chunks * CHUNK_OVERHEAD;
+	}
+
+	private byte[] sealBytes(byte[] associatedData, byte[] plaintext, int offset, int length, byte[] nonce) {
 		try {
 			Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
 			cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(this.key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
-			cipher.updateAAD(associatedData(clipId));
-			byte[] sealed = cipher.doFinal(plaintext);
-			ByteBuffer out = ByteBuffer.allocate(1 + nonce.length + sealed.length);
-			out.put(VERSION).put(nonce).put(sealed);
-			return Base64.getEncoder().encodeToString(out.array());
+			cipher.updateAAD(associatedData);
+			byte[] out = new byte[1 + NONCE_BYTES + length + TAG_BITS / 8];
+			out[0] = VERSION;
+			System.arraycopy(nonce, 0, out, 1, NONCE_BYTES);
+			cipher.doFinal(plaintext, offset, length, out, 1 + NONCE_BYTES);
+			return out;
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("AES-GCM is part of every JDK", ex);
@@ -137,7 +188,11 @@ public final class ClipCipher {
 		catch (IllegalArgumentException ex) {
 			throw new LockedException("not base64");
 		}
-		if (bytes.length < 1 + NONCE_BYTES + TAG_BITS / 8) {
+		return openBytes(associatedData(clipId), bytes, bytes.length);
+	}
+
+	private byte[] openBytes(byte[] associatedData, byte[] bytes, int length) throws LockedException {
+		if (length < CHUNK_OVERHEAD) {
 			throw new LockedException("too short to be sealed");
 		}
 		if (bytes[0] != VERSION) {
@@ -147,8 +202,8 @@ public final class ClipCipher {
 			Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
 			cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(this.key, "AES"),
 					new GCMParameterSpec(TAG_BITS, bytes, 1, NONCE_BYTES));
-			cipher.updateAAD(associatedData(clipId));
-			return cipher.doFinal(bytes, 1 + NONCE_BYTES, bytes.length - 1 - NONCE_BYTES);
+			cipher.updateAAD(associatedData);
+			return cipher.doFinal(bytes, 1 + NONCE_BYTES, length - 1 - NONCE_BYTES);
 		}
 		catch (javax.crypto.AEADBadTagException ex) {
 			throw new LockedException("another passphrase, or tampered with");
@@ -160,6 +215,10 @@ public final class ClipCipher {
 
 	private byte[] associatedData(UUID clipId) {
 		return (this.userId + ":" + clipId).getBytes(StandardCharsets.UTF_8);
+	}
+
+	private byte[] chunkAssociatedData(UUID clipId, long index) {
+		return (this.userId + ":" + clipId + ":" + index).getBytes(StandardCharsets.UTF_8);
 	}
 
 	/** The clip cannot be opened with this key. */

@@ -45,6 +45,7 @@ public final class Fleet {
 		Map<String, Object> authProperties = database(this.postgres.jdbcUrl());
 		authProperties.put("clipsync.discovery.sync", "ws://127.0.0.1:" + this.gatewayDoor.port() + "/v1/sync");
 		authProperties.put("clipsync.discovery.clips", "http://127.0.0.1:" + this.gatewayDoor.port() + "/v1/clips");
+		authProperties.put("clipsync.discovery.blobs", "http://127.0.0.1:" + this.gatewayDoor.port() + "/v1/blobs");
 		authProperties.put("clipsync.discovery.presence",
 				"http://127.0.0.1:" + this.presenceDoor.port() + "/v1/presence");
 		authProperties.put("clipsync.login.registrations-per-address", "100000");
@@ -139,6 +140,9 @@ public final class Fleet {
 		properties.put("spring.datasource.hikari.connection-timeout", "2000");
 		properties.put("clipsync.presence.gateway-ttl", "3s");
 		properties.put("clipsync.drain.window", "100ms");
+		// small enough for a test to reach with two uploads, large enough for one of 30
+		// MiB
+		properties.put("clipsync.blobs.quota-per-user", "40MB");
 		return ForkedService.fromJar(jar("sync-gateway"), properties);
 	}
 
