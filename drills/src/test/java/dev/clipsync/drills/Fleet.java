@@ -21,6 +21,7 @@ import dev.clipsync.common.testsupport.PrivateRedis;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.MissingNode;
 
 /**
  * The whole fleet, each part in a process of its own so that any part can fail on its
@@ -169,6 +170,22 @@ final class Fleet implements AutoCloseable {
 	record Login(UUID userId, UUID deviceId, String accessToken) {
 	}
 
+	/**
+	 * A call to auth-service, as a client makes it.
+	 * @return the answer's JSON; a missing node for an answer without a body
+	 */
+	JsonNode callAuth(String method, String path, @Nullable Object body, @Nullable String token) {
+		return call(method, "http://127.0.0.1:" + auth().port() + path, body, token);
+	}
+
+	/**
+	 * A REST call to one gateway, as a client makes it.
+	 * @return the answer's JSON; a missing node for an answer without a body
+	 */
+	JsonNode callGateway(int gateway, String method, String path, @Nullable Object body, @Nullable String token) {
+		return call(method, "http://127.0.0.1:" + gateway(gateway).port() + path, body, token);
+	}
+
 	/** {@code GET /v1/presence} as one of the user's devices. */
 	JsonNode presence(String token) {
 		return call("GET", "http://127.0.0.1:" + presence().port() + "/v1/presence", null, token);
@@ -200,7 +217,7 @@ final class Fleet implements AutoCloseable {
 					throw new IllegalStateException(
 							method + " " + url + " answered " + status + ": " + response.body());
 				}
-				return json.readTree(response.body());
+				return response.body().isEmpty() ? MissingNode.getInstance() : json.readTree(response.body());
 			}
 		}
 		catch (IOException ex) {

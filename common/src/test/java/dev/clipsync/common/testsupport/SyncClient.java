@@ -40,6 +40,8 @@ public final class SyncClient implements AutoCloseable {
 
 	private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
 
+	private volatile String closeReason = "";
+
 	private final WebSocket socket;
 
 	private SyncClient(URI uri, Map<String, String> headers, List<String> subprotocols) {
@@ -236,6 +238,15 @@ public final class SyncClient implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * The reason the server gave in its close frame (empty without one), waiting up to
+	 * the timeout for the close.
+	 */
+	public String closeReason(Duration timeout) {
+		closeCode(timeout);
+		return this.closeReason;
+	}
+
 	public boolean isClosed() {
 		return this.closeCode.isDone();
 	}
@@ -289,6 +300,7 @@ public final class SyncClient implements AutoCloseable {
 
 		@Override
 		public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+			SyncClient.this.closeReason = reason;
 			SyncClient.this.closeCode.complete(statusCode);
 			return null;
 		}
