@@ -83,17 +83,6 @@ public final class ForkedService implements AutoCloseable {
 	}
 
 	private static ForkedService start(List<String> launch, Map<String, Object> properties, @Nullable Path log) {
-		int port = TestInfrastructure.freePort();
-		List<String> command = new ArrayList<>();
-		command.add(ProcessHandle.current().info().command().orElse("java"));
-		command.add("-Xmx256m");
-		command.addAll(launch);
-		properties.forEach((key, value) -> {
-			if (!"server.port".equals(key)) {
-				command.add("--" + key + "=" + value);
-			}
-		});
-		command.add("--server.port=" + port);
 		Path output = log;
 		if (output == null) {
 			// Its log goes to a file, so a service that does not come up can say why.
@@ -105,9 +94,32 @@ public final class ForkedService implements AutoCloseable {
 			}
 			output.toFile().deleteOnExit();
 		}
-		ForkedService service = new ForkedService(List.copyOf(command), port, output);
-		service.startAgain();
-		return service;
+		// A free port can be taken by another process before the service binds it (tests
+		// of
+		// other modules run beside this one): then it starts again on another.
+		for (int attempt = 1;; attempt++) {
+			int port = TestInfrastructure.freePort();
+			List<String> command = new ArrayList<>();
+			command.add(ProcessHandle.current().info().command().orElse("java"));
+			command.add("-Xmx256m");
+			command.addAll(launch);
+			properties.forEach((key, value) -> {
+				if (!"server.port".equals(key)) {
+					command.add("--" + key + "=" + value);
+				}
+			});
+			command.add("--server.port=" + port);
+			ForkedService service = new ForkedService(List.copyOf(command), port, output);
+			try {
+				service.startAgain();
+				return service;
+			}
+			catch (IllegalStateException ex) {
+				if (attempt == 3 || !service.logTail().contains("Port " + port + " was already in use")) {
+					throw ex;
+				}
+			}
+		}
 	}
 
 	/**
