@@ -2,8 +2,11 @@ package dev.clipsync.common.web;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -16,6 +19,8 @@ import org.springframework.http.ProblemDetail;
 public class ProblemException extends RuntimeException {
 
 	private static final String TYPE_BASE = "https://clipsync.dev/problems/";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private final ProblemDetail problem;
 
@@ -67,6 +72,27 @@ public class ProblemException extends RuntimeException {
 
 	public static ProblemException notFound(String detail) {
 		return new ProblemException(HttpStatus.NOT_FOUND, "not_found", "Not found", detail);
+	}
+
+	/**
+	 * A problem as the JSON body of a response, for the places that answer before Spring
+	 * MVC would render it (servlet filters, the WebSocket handshake): the same fields as
+	 * {@link ProblemDetailsAdvice} writes, properties such as {@code code} at the top.
+	 * @param problem the problem
+	 * @return its UTF-8 JSON
+	 */
+	public static byte[] json(ProblemDetail problem) {
+		Map<String, Object> fields = new LinkedHashMap<>();
+		fields.put("type", problem.getType().toString());
+		fields.put("title", problem.getTitle());
+		fields.put("status", problem.getStatus());
+		if (problem.getDetail() != null) {
+			fields.put("detail", problem.getDetail());
+		}
+		if (problem.getProperties() != null) {
+			fields.putAll(problem.getProperties());
+		}
+		return JSON.writeValueAsBytes(fields);
 	}
 
 	public ProblemException withHeader(String name, String value) {

@@ -1,7 +1,6 @@
 package dev.clipsync.common.web;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -11,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -43,10 +43,9 @@ public final class RequestBodyLimitFilter extends OncePerRequestFilter {
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 		// Tell the container not to try reading the rest of a body we refuse.
 		response.setHeader("Connection", "close");
-		String body = "{\"type\":\"https://clipsync.dev/problems/too-large\",\"title\":\"Request body too large\","
-				+ "\"status\":413,\"code\":\"too_large\",\"detail\":\"The request body is larger than " + maxBytes
-				+ " bytes.\"}";
-		response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+		response.getOutputStream()
+			.write(ProblemException.json(ProblemException.problem(HttpStatus.PAYLOAD_TOO_LARGE, "too_large",
+					"Request body too large", "The request body is larger than " + maxBytes + " bytes.")));
 	}
 
 	/** Thrown while reading a body that turned out bigger than the limit. */

@@ -1,7 +1,6 @@
 package dev.clipsync.gateway.session;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +11,7 @@ import dev.clipsync.common.token.AccessToken;
 import dev.clipsync.common.token.InvalidTokenException;
 import dev.clipsync.common.token.TokenCheck;
 import dev.clipsync.common.web.BearerAuthentication;
+import dev.clipsync.common.web.ProblemException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,10 +112,7 @@ class HandshakeAuthentication implements HandshakeInterceptor {
 			response.getHeaders().set(HttpHeaders.RETRY_AFTER, "2");
 		}
 		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		String body = "{\"type\":\"https://clipsync.dev/problems/" + code.replace('_', '-') + "\",\"title\":\""
-				+ status.getReasonPhrase() + "\",\"status\":" + status.value() + ",\"code\":\"" + code
-				+ "\",\"detail\":\"" + detail + "\"}";
-		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+		byte[] bytes = ProblemException.json(ProblemException.problem(status, code, status.getReasonPhrase(), detail));
 		response.getHeaders().setContentLength(bytes.length);
 		try {
 			response.getBody().write(bytes);
