@@ -1,7 +1,6 @@
 package dev.clipsync.common.token;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -71,20 +70,6 @@ public final class DeviceDenyList {
 	 */
 	public void denyAll(UUID userId, UUID deviceId, Duration keepFor) {
 		deny(userId, deviceId, Long.MAX_VALUE, keepFor);
-	}
-
-	/**
-	 * Refuse every token of the device until the entry expires.
-	 * @param userId the device's owner
-	 * @param deviceId the device
-	 * @param signedOutAt ignored: generations, not times, decide
-	 * @param keepFor how long to keep the entry
-	 * @deprecated use {@link #deny(UUID, UUID, long, Duration)} or
-	 * {@link #denyAll(UUID, UUID, Duration)}
-	 */
-	@Deprecated(forRemoval = true)
-	public void deny(UUID userId, UUID deviceId, Instant signedOutAt, Duration keepFor) {
-		denyAll(userId, deviceId, keepFor);
 	}
 
 	/**

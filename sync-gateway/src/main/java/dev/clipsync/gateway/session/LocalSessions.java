@@ -50,6 +50,9 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 	/** Close code for a connection silent past the idle timeout (going away). */
 	static final int IDLE = 1001;
 
+	/** How long the heartbeat's deny-list check waits for the sign-out message. */
+	private static final Duration SIGN_OUT_MESSAGE_WAIT = Duration.ofSeconds(2);
+
 	/** Close code for an access token that expired without a swap, or went bad. */
 	static final int TOKEN_EXPIRED = 4401;
 
@@ -241,7 +244,11 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 	private void stillAllowed(ClientSession session) {
 		try {
 			if (!this.tokens.stillAllowed(session.token())) {
-				session.close(new CloseStatus(SIGNED_OUT, "signed out"));
+				// The sign-out message, which names the reason, is usually a moment
+				// behind
+				// the deny entry: let it close the socket first.
+				this.timers.schedule(() -> session.close(new CloseStatus(SIGNED_OUT, "signed out")),
+						SIGN_OUT_MESSAGE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
 			}
 		}
 		catch (RuntimeException ex) {
