@@ -15,6 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * A real HTTP client of auth-service for tests. Each instance poses as its own client
  * address (X-Forwarded-For, trusted from loopback) so per-address limits of one test do
@@ -140,7 +142,13 @@ public final class AuthApi {
 			return AuthApi.json.readTree(this.body);
 		}
 
+		/**
+		 * The problem's code. Every error answer is a problem, so this also checks the
+		 * content type, for every test that reads a code.
+		 */
 		public String code() {
+			assertThat(contentType()).as("Content-Type of %d %s", this.status, this.body)
+				.isEqualTo("application/problem+json");
 			return json().path("code").asString(null);
 		}
 

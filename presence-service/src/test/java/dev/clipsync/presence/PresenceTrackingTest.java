@@ -1,10 +1,12 @@
 package dev.clipsync.presence;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
 import dev.clipsync.common.redis.RedisNames;
+import dev.clipsync.common.testsupport.Problems;
 import dev.clipsync.common.testsupport.RedisChannelRecorder;
 import dev.clipsync.common.testsupport.TestInfrastructure;
 import dev.clipsync.common.testsupport.TestTokens;
@@ -167,9 +169,21 @@ class PresenceTrackingTest {
 	}
 
 	@Test
-	void presenceNeedsAToken() {
-		assertThat(presence.get("/v1/presence", null).statusCode()).isEqualTo(401);
-		assertThat(presence.get("/v1/presence", "garbage").statusCode()).isEqualTo(401);
+	void presenceNeedsATokenAndEveryErrorIsAProblemWithItsCode() {
+		for (String token : new String[] { null, "garbage" }) {
+			HttpResponse<String> refused = presence.get("/v1/presence", token);
+			assertThat(refused.statusCode()).isEqualTo(401);
+			assertThat(Problems.code(refused)).isEqualTo("unauthorized");
+			assertThat(refused.headers().firstValue("WWW-Authenticate")).isPresent();
+		}
+		String token = tokens.token(UUID.randomUUID(), UUID.randomUUID());
+		HttpResponse<String> nowhere = presence.get("/v1/nothing-here", token);
+		assertThat(nowhere.statusCode()).isEqualTo(404);
+		assertThat(Problems.code(nowhere)).isEqualTo("not_found");
+		HttpResponse<String> post = presence.send("POST", "/v1/presence", token);
+		assertThat(post.statusCode()).isEqualTo(405);
+		assertThat(Problems.code(post)).isEqualTo("method_not_allowed");
+		assertThat(post.headers().firstValue("Allow")).hasValue("GET");
 		assertThat(presence.get("/actuator/health/readiness", null).statusCode()).isEqualTo(200);
 		assertThat(presence.get("/actuator/prometheus", null).body()).contains("clipsync_presence_events_handled_total")
 			.contains("clipsync_presence_online_devices")

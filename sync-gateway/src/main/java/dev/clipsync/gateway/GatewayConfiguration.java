@@ -12,12 +12,14 @@ import dev.clipsync.common.web.BearerAuthentication;
 import dev.clipsync.common.web.ProblemDetailsAdvice;
 import dev.clipsync.common.web.RequestBodyLimitFilter;
 import dev.clipsync.common.web.SecurityHeaders;
+import dev.clipsync.common.web.StrictScalars;
 import dev.clipsync.common.wire.UserChannelCodec;
 import io.lettuce.core.resource.Delay;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -85,6 +87,11 @@ class GatewayConfiguration implements WebMvcConfigurer {
 		// Revocations live in Redis keys with a TTL: an evicting Redis would bring them
 		// back.
 		return (args) -> EvictionPolicyCheck.verify(redis, properties.redis().evictionCheck());
+	}
+
+	@Bean
+	static JsonMapperBuilderCustomizer strictScalarTypes() {
+		return StrictScalars::refuseNonStringsForText;
 	}
 
 	@Bean

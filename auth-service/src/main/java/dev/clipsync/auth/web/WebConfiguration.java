@@ -13,10 +13,8 @@ import dev.clipsync.common.web.ActiveDevices;
 import dev.clipsync.common.web.BearerAuthentication;
 import dev.clipsync.common.web.ProblemDetailsAdvice;
 import dev.clipsync.common.web.SecurityHeaders;
+import dev.clipsync.common.web.StrictScalars;
 import dev.clipsync.common.web.RequestBodyLimitFilter;
-import tools.jackson.databind.cfg.CoercionAction;
-import tools.jackson.databind.cfg.CoercionInputShape;
-import tools.jackson.databind.type.LogicalType;
 
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -62,16 +60,9 @@ class WebConfiguration implements WebMvcConfigurer {
 		return registration;
 	}
 
-	/**
-	 * A number or boolean where the contract says string is a client bug worth reporting,
-	 * not something to coerce silently.
-	 */
 	@Bean
 	static JsonMapperBuilderCustomizer strictScalarTypes() {
-		return (builder) -> builder.withCoercionConfig(LogicalType.Textual,
-				(config) -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-					.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-					.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+		return StrictScalars::refuseNonStringsForText;
 	}
 
 }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
+import dev.clipsync.common.testsupport.Problems;
 import dev.clipsync.common.testsupport.SyncClient;
 import dev.clipsync.gateway.RunningGateway;
 import dev.clipsync.gateway.TwoGateways;
@@ -211,11 +212,7 @@ class BlobsTest {
 	}
 
 	private static String problemCode(HttpResponse<?> response) {
-		Object body = response.body();
-		String text = (body instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : (String) body;
-		assertThat(response.headers().firstValue("Content-Type"))
-			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
-		return SyncClient.json.readTree(text).get("code").asString();
+		return Problems.code(response);
 	}
 
 	private static long storedBlobs(UUID user) {

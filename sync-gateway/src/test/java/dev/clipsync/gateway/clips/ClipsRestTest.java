@@ -5,9 +5,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.clipsync.common.testsupport.Problems;
 import dev.clipsync.common.redis.RedisNames;
 import dev.clipsync.common.testsupport.TestInfrastructure;
 import dev.clipsync.common.testsupport.SyncClient;
@@ -156,8 +158,49 @@ class ClipsRestTest {
 		assertThat(page.get("latestSeq").asLong()).isZero();
 	}
 
+	@Test
+	void everyRestErrorIsAProblemWithTheDocumentedCode() {
+		String token = this.gateways.token(UUID.randomUUID());
+		for (String body : List.of("{", "not json", "{\"id\":", "", "null", "[]", "42", "\"text\"", "true")) {
+			HttpResponse<String> response = sendRaw("POST", "/v1/clips", token, "application/json", body);
+			assertThat(response.statusCode()).as(body).isEqualTo(400);
+			assertThat(code(response)).as(body).isEqualTo("malformed_request");
+		}
+		HttpResponse<String> wrongType = sendRaw("POST", "/v1/clips", token, "application/json",
+				"{\"id\":\"" + UUID.randomUUID() + "\",\"mime\":\"text/plain\",\"data\":42}");
+		assertThat(wrongType.statusCode()).isEqualTo(400);
+		assertThat(code(wrongType)).isEqualTo("validation_failed");
+		HttpResponse<String> form = sendRaw("POST", "/v1/clips", token, "text/plain", "hello");
+		assertThat(form.statusCode()).isEqualTo(415);
+		assertThat(code(form)).isEqualTo("unsupported_media_type");
+		HttpResponse<String> put = send("PUT", "/v1/clips", token, null);
+		assertThat(put.statusCode()).isEqualTo(405);
+		assertThat(code(put)).isEqualTo("method_not_allowed");
+		assertThat(put.headers().firstValue("Allow").orElse("").split(",\\s*")).containsExactlyInAnyOrder("GET", "POST",
+				"DELETE");
+		HttpResponse<String> nowhere = send("GET", "/v1/nothing-here", token, null);
+		assertThat(nowhere.statusCode()).isEqualTo(404);
+		assertThat(code(nowhere)).isEqualTo("not_found");
+		HttpResponse<String> anonymous = send("GET", "/v1/clips", null, null);
+		assertThat(anonymous.statusCode()).isEqualTo(401);
+		assertThat(code(anonymous)).isEqualTo("unauthorized");
+	}
+
+	private HttpResponse<String> sendRaw(String method, String path, String token, String contentType, String body) {
+		try {
+			return http.send(HttpRequest.newBuilder(URI.create(this.gateways.a.baseUrl() + path))
+				.header("Authorization", "Bearer " + token)
+				.header("Content-Type", contentType)
+				.method(method, HttpRequest.BodyPublishers.ofString(body))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	private static String code(HttpResponse<String> response) {
-		return SyncClient.json.readTree(response.body()).path("code").asString(null);
+		return Problems.code(response);
 	}
 
 	private HttpResponse<String> send(String method, String path, String token, Object body) {

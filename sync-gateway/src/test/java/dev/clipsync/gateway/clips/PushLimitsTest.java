@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.clipsync.common.testsupport.Problems;
 import dev.clipsync.common.testsupport.SyncClient;
 import dev.clipsync.gateway.RunningGateway;
 import dev.clipsync.gateway.TwoGateways;
@@ -59,7 +60,7 @@ class PushLimitsTest {
 			assertThat(refused).isNotNull();
 			assertThat(refused.statusCode()).isEqualTo(429);
 			assertThat(refused.headers().firstValue("Retry-After")).isPresent();
-			assertThat(SyncClient.json.readTree(refused.body()).get("code").asString()).isEqualTo("rate_limited");
+			assertThat(Problems.code(refused)).isEqualTo("rate_limited");
 			// the same device's socket draws on the same, now empty, budget
 			for (int i = 0; i < 5; i++) {
 				socket.push("over the same budget " + i);
@@ -89,7 +90,7 @@ class PushLimitsTest {
 		assertThat(push(shared.token(user), UUID.randomUUID(), mebibyte).statusCode()).isEqualTo(201);
 		HttpResponse<String> over = push(shared.token(user), UUID.randomUUID(), mebibyte);
 		assertThat(over.statusCode()).isEqualTo(507);
-		assertThat(SyncClient.json.readTree(over.body()).get("code").asString()).isEqualTo("quota_exceeded");
+		assertThat(Problems.code(over)).isEqualTo("quota_exceeded");
 		// a retry of a stored push is answered as before
 		JsonNode retry = SyncClient.json.readTree(push(shared.token(user), first, mebibyte).body());
 		assertThat(retry.get("duplicate").asBoolean()).isTrue();

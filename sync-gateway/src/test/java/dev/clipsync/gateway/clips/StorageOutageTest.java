@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.clipsync.common.testsupport.Problems;
 import dev.clipsync.common.redis.RedisNames;
 import dev.clipsync.common.testsupport.PrivatePostgres;
 import dev.clipsync.common.testsupport.PrivateRedis;
@@ -59,7 +60,7 @@ class StorageOutageTest {
 						.build(), HttpResponse.BodyHandlers.ofString());
 				assertThat(history.statusCode()).isEqualTo(503);
 				assertThat(history.headers().firstValue("Retry-After")).isPresent();
-				assertThat(SyncClient.json.readTree(history.body()).get("code").asString()).isEqualTo("unavailable");
+				assertThat(Problems.code(history)).isEqualTo("unavailable");
 
 				postgres.startAgain();
 				Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> gateway.readiness() == 200);
