@@ -5,6 +5,8 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.clipsync.client.BlobRef;
 import dev.clipsync.client.Clip;
 import org.jspecify.annotations.Nullable;
 
@@ -22,16 +24,19 @@ import org.jspecify.annotations.Nullable;
  * @param locked encrypted, and this device cannot open it
  * @param sensitive a password or code
  * @param createdAt when it was stored
+ * @param blob the content stored apart ({@code data} is then a preview), fetched with
+ * {@code paste -o}
  */
 record ClipView(long seq, UUID id, @Nullable UUID from, @Nullable String fromName, String mime, String encoding,
-		String data, boolean encrypted, boolean locked, boolean sensitive, @Nullable Instant createdAt) {
+		String data, boolean encrypted, boolean locked, boolean sensitive, @Nullable Instant createdAt,
+		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable BlobRef blob) {
 
 	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
 		.withZone(ZoneId.systemDefault());
 
 	static ClipView of(Clip clip, @Nullable String fromName) {
 		return new ClipView(clip.seq(), clip.id(), clip.from(), fromName, clip.mime(), clip.encoding(), clip.data(),
-				clip.encrypted(), clip.locked(), clip.sensitive(), clip.createdAt());
+				clip.encrypted(), clip.locked(), clip.sensitive(), clip.createdAt(), clip.blob());
 	}
 
 	/**
@@ -44,6 +49,10 @@ record ClipView(long seq, UUID id, @Nullable UUID from, @Nullable String fromNam
 		String what;
 		if (this.locked) {
 			what = "[locked: end-to-end encrypted with another passphrase, or e2e is not enabled here]";
+		}
+		else if (this.blob != null) {
+			what = "[" + this.mime + ", " + TransferBar.size(this.blob.size()) + ": clipsync paste --seq " + this.seq
+					+ " -o PATH]";
 		}
 		else if (this.sensitive) {
 			what = "[sensitive, " + this.data.length() + " chars]";

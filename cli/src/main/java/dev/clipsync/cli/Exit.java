@@ -36,7 +36,7 @@ final class Exit {
 			  0  done
 			  1  failed
 			  2  wrong command line
-			  3  server unreachable or unavailable
+			  3  server unreachable or unavailable, or a transfer broke off (run it again)
 			  4  not signed in, signed out, or wrong password
 			  5  refused by the server (bad input, too large, not found)
 			  6  push not stored yet: kept in the outbox, sent by the next clipsync command
@@ -47,8 +47,10 @@ final class Exit {
 
 	static int of(ClipSyncException ex) {
 		return switch (ex.code()) {
-			case ClipSyncException.UNREACHABLE, "unavailable", "rate_limited", ClipSyncException.BAD_RESPONSE ->
+			case ClipSyncException.UNREACHABLE, "unavailable", "rate_limited", ClipSyncException.BAD_RESPONSE,
+					"download_interrupted", "upload_interrupted" ->
 				UNREACHABLE;
+			case "digest_mismatch" -> FAILED;
 			case ClipSyncException.NOT_LOGGED_IN, ClipSyncException.SIGNED_OUT, "invalid_credentials", "unauthorized",
 					"device_revoked", "token_reused", "invalid_token" ->
 				AUTH;

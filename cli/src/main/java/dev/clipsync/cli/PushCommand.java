@@ -2,10 +2,14 @@ package dev.clipsync.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.clipsync.client.Ack;
 import dev.clipsync.client.ClipSync;
@@ -18,17 +22,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "push",
-		description = { "Copy text (or standard input) to your other devices.",
+		description = { "Copy text (or standard input, or a file) to your other devices.",
 				"The clip is kept in this profile's outbox until the server stored it, so nothing is lost "
-						+ "if the server or this command goes away first: the next clipsync command sends it again." })
+						+ "if the server or this command goes away first: the next clipsync command sends it again.",
+				"With --file the file is uploaded first (up to the server's limit, 32 MiB by default) and the "
+						+ "clip refers to it; other devices fetch it when needed (clipsync paste -o PATH)." })
 final class PushCommand extends Base {
 
 	@Parameters(arity = "0..1", paramLabel = "TEXT", description = "What to push; standard input when absent.")
 	String text;
 
 	@Option(names = "--mime", defaultValue = "text/plain",
-			description = "Its mime type (default: ${DEFAULT-VALUE}); non-text types are sent as bytes.")
+			description = "Its mime type (default: ${DEFAULT-VALUE}, or detected for --file); non-text types "
+					+ "are sent as bytes.")
 	String mime;
+
+	@Option(names = "--file", paramLabel = "PATH",
+			description = "Push this file by reference: uploaded with a progress bar on a terminal; an image "
+					+ "gets a small inline preview.")
+	Path file;
 
 	@Option(names = "--sensitive", description = "A password or code: receivers clear it from the clipboard soon.")
 	boolean sensitive;
@@ -40,8 +52,11 @@ final class PushCommand extends Base {
 
 	@Override
 	public Integer call() throws Exception {
-		Draft draft = draft();
+		if (this.file != null && this.text != null) {
+			throw new UserError(Exit.USAGE, "give TEXT or --file, not both");
+		}
 		ClipSync client = client();
+		Draft draft = (this.file != null) ? upload(client) : draft();
 		SyncSession.State[] last = { SyncSession.State.CONNECTING };
 		String[] why = { "" };
 		try (SyncSession session = client.connect(new SyncListener() {
@@ -76,10 +91,41 @@ final class PushCommand extends Base {
 				printJson(Map.of("id", ack.id(), "seq", ack.seq(), "duplicate", ack.duplicate()));
 			}
 			else {
-				out().printf("Pushed (#%d).%n", ack.seq());
+				out().println(((this.file != null) ? "Pushed " + this.file.getFileName() : "Pushed") + " (#" + ack.seq()
+						+ ").");
 			}
 			return Exit.OK;
 		}
+	}
+
+	private Draft upload(ClipSync client) throws IOException {
+		if (!Files.isRegularFile(this.file)) {
+			throw new UserError(Exit.USAGE,
+					Files.exists(this.file) ? this.file + " is not a file" : "no such file: " + this.file);
+		}
+		if (!Files.isReadable(this.file)) {
+			throw new UserError(Exit.USAGE, "cannot read " + this.file + ": permission denied");
+		}
+		String type = this.spec.commandLine().getParseResult().hasMatchedOption("--mime") ? this.mime
+				: FileType.of(this.file);
+		try (TransferBar bar = new TransferBar("Uploading")) {
+			return client.upload(this.file, type, bar).sensitive(this.sensitive);
+		}
+		catch (ClipSyncException ex) {
+			throw switch (ex.code()) {
+				case "too_large" -> new UserError(Exit.REFUSED, this.file + " is too big ("
+						+ TransferBar.size(Files.size(this.file)) + "): the server takes files up to " + limit(ex));
+				case "quota_exceeded" ->
+					new UserError(Exit.REFUSED, "no room left for " + this.file + " on the server: " + ex.getMessage());
+				default -> ex;
+			};
+		}
+	}
+
+	/** The limit the server named in its refusal, in MiB when it gave bytes. */
+	private static String limit(ClipSyncException ex) {
+		Matcher bytes = Pattern.compile("(\\d{4,})").matcher(String.valueOf(ex.getMessage()));
+		return bytes.find() ? TransferBar.size(Long.parseLong(bytes.group(1))) : "its limit (" + ex.getMessage() + ")";
 	}
 
 	private Draft draft() throws IOException {

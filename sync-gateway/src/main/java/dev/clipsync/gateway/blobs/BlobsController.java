@@ -1,6 +1,7 @@
 package dev.clipsync.gateway.blobs;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -65,6 +66,7 @@ class BlobsController {
 			return ResponseEntity.status(HttpStatus.CREATED).body(stored);
 		}
 		catch (BlobStore.BlobRefused ex) {
+			drain(request);
 			throw switch (ex.reason()) {
 				case TOO_LARGE -> tooLarge();
 				case QUOTA_EXCEEDED -> new ProblemException(HttpStatus.INSUFFICIENT_STORAGE, "quota_exceeded",
@@ -110,6 +112,23 @@ class BlobsController {
 		response.setContentLengthLong(Math.max(0, to - from + 1));
 		if (size > 0) {
 			this.store.read(blob, from, to, response.getOutputStream());
+		}
+	}
+
+	/**
+	 * Read and drop what is left of a refused body, up to the size limit: a client still
+	 * sending it would otherwise see the connection reset instead of the refusal.
+	 */
+	private void drain(HttpServletRequest request) {
+		try (InputStream rest = request.getInputStream()) {
+			byte[] buffer = new byte[64 * 1024];
+			long left = this.limits.maxSize();
+			for (int read = rest.read(buffer); read >= 0 && left > 0; read = rest.read(buffer)) {
+				left -= read;
+			}
+		}
+		catch (IOException ex) {
+			// the client went away: nobody to answer
 		}
 	}
 
