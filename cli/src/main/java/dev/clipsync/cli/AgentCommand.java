@@ -59,20 +59,22 @@ final class AgentCommand extends Base {
 
 	@Command(name = "pause", description = "Stop sending and receiving until 'resume'.")
 	int pause() {
-		return change((s) -> new AgentSettings(s.send(), s.receive(), true, s.sendConcealed()));
+		return change((s) -> new AgentSettings(s.send(), s.receive(), true, s.sendConcealed(), s.fetchLimit()));
 	}
 
 	@Command(name = "resume", description = "Send and receive again after 'pause'.")
 	int resume() {
-		return change((s) -> new AgentSettings(s.send(), s.receive(), false, s.sendConcealed()));
+		return change((s) -> new AgentSettings(s.send(), s.receive(), false, s.sendConcealed(), s.fetchLimit()));
 	}
 
 	@Command(name = "mode", description = "both, send-only or receive-only.")
 	int mode(@Parameters(paramLabel = "MODE", description = "both, send-only or receive-only") String mode) {
 		return switch (mode) {
-			case "both" -> change((s) -> new AgentSettings(true, true, s.paused(), s.sendConcealed()));
-			case "send-only" -> change((s) -> new AgentSettings(true, false, s.paused(), s.sendConcealed()));
-			case "receive-only" -> change((s) -> new AgentSettings(false, true, s.paused(), s.sendConcealed()));
+			case "both" -> change((s) -> new AgentSettings(true, true, s.paused(), s.sendConcealed(), s.fetchLimit()));
+			case "send-only" ->
+				change((s) -> new AgentSettings(true, false, s.paused(), s.sendConcealed(), s.fetchLimit()));
+			case "receive-only" ->
+				change((s) -> new AgentSettings(false, true, s.paused(), s.sendConcealed(), s.fetchLimit()));
 			default ->
 				throw new UserError(Exit.USAGE, "unknown mode '" + mode + "': use both, send-only or receive-only");
 		};
@@ -82,9 +84,32 @@ final class AgentCommand extends Base {
 			description = "send: also push what a password manager marks secret (as sensitive); block: never (default).")
 	int concealed(@Parameters(paramLabel = "send|block") String choice) {
 		return switch (choice) {
-			case "send" -> change((s) -> new AgentSettings(s.send(), s.receive(), s.paused(), true));
-			case "block" -> change((s) -> new AgentSettings(s.send(), s.receive(), s.paused(), false));
+			case "send" -> change((s) -> new AgentSettings(s.send(), s.receive(), s.paused(), true, s.fetchLimit()));
+			case "block" -> change((s) -> new AgentSettings(s.send(), s.receive(), s.paused(), false, s.fetchLimit()));
 			default -> throw new UserError(Exit.USAGE, "use 'send' or 'block'");
+		};
+	}
+
+	@Command(name = "fetch-limit",
+			description = "Images and files up to SIZE are fetched as they arrive (default 8MiB); larger ones wait "
+					+ "for 'clipsync paste -o PATH'. 0 fetches none.")
+	int fetchLimit(
+			@Parameters(paramLabel = "SIZE", description = "bytes, or with KiB/MiB (8MiB, 512KiB)") String size) {
+		long bytes = bytes(size);
+		return change((s) -> new AgentSettings(s.send(), s.receive(), s.paused(), s.sendConcealed(), bytes));
+	}
+
+	private static long bytes(String size) {
+		java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(\\d+)\\s*(|b|kib|kb|k|mib|mb|m)")
+			.matcher(size.trim().toLowerCase(java.util.Locale.ROOT));
+		if (!matcher.matches()) {
+			throw new UserError(Exit.USAGE, "'" + size + "' is not a size: use bytes, or e.g. 512KiB or 8MiB");
+		}
+		long number = Long.parseLong(matcher.group(1));
+		return switch (matcher.group(2)) {
+			case "kib", "kb", "k" -> number * 1024;
+			case "mib", "mb", "m" -> number * 1024 * 1024;
+			default -> number;
 		};
 	}
 

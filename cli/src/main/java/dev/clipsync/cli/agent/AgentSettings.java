@@ -1,6 +1,7 @@
 package dev.clipsync.cli.agent;
 
 import dev.clipsync.client.profile.Profile;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -13,8 +14,14 @@ import tools.jackson.databind.json.JsonMapper;
  * @param paused neither, for now
  * @param sendConcealed also push what a password manager marks as secret (as a sensitive
  * clip)
+ * @param fetchLimit images and files up to this many bytes are fetched as they arrive;
+ * larger ones wait for {@code clipsync paste -o} (null: {@link #DEFAULT_FETCH_LIMIT})
  */
-public record AgentSettings(boolean send, boolean receive, boolean paused, boolean sendConcealed) {
+public record AgentSettings(boolean send, boolean receive, boolean paused, boolean sendConcealed,
+		@Nullable Long fetchLimit) {
+
+	/** A screenshot of a 4K screen fits; a video does not. */
+	public static final long DEFAULT_FETCH_LIMIT = 8L * 1024 * 1024;
 
 	static final String FILE = "agent.json";
 
@@ -23,7 +30,7 @@ public record AgentSettings(boolean send, boolean receive, boolean paused, boole
 		.build();
 
 	public static AgentSettings defaults() {
-		return new AgentSettings(true, true, false, false);
+		return new AgentSettings(true, true, false, false, null);
 	}
 
 	public static AgentSettings read(Profile profile) {
@@ -37,6 +44,13 @@ public record AgentSettings(boolean send, boolean receive, boolean paused, boole
 
 	public void write(Profile profile) {
 		profile.write(FILE, json.writeValueAsString(this));
+	}
+
+	/**
+	 * @return the size up to which images and files are fetched when they arrive
+	 */
+	public long fetchBelow() {
+		return (this.fetchLimit != null) ? this.fetchLimit : DEFAULT_FETCH_LIMIT;
 	}
 
 	public boolean sending() {
@@ -53,7 +67,8 @@ public record AgentSettings(boolean send, boolean receive, boolean paused, boole
 		}
 		String mode = (this.send && this.receive) ? "sending and receiving"
 				: this.send ? "send only" : this.receive ? "receive only" : "neither sending nor receiving";
-		return mode + (this.sendConcealed ? ", concealed content sent as sensitive" : "");
+		return mode + (this.sendConcealed ? ", concealed content sent as sensitive" : "") + ", files fetched up to "
+				+ (fetchBelow() / 1024 / 1024) + " MiB";
 	}
 
 }

@@ -9,13 +9,21 @@ import java.awt.datatransfer.SystemFlavorMap;
 import java.awt.datatransfer.Transferable;
 import java.awt.datatransfer.UnsupportedFlavorException;
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,13 +37,25 @@ import org.jspecify.annotations.Nullable;
  * clipboard, nothing is read at all; once it lost it, the clipboard is read every
  * {@code pollInterval} and a new content (or any new copy after losing ownership) is
  * reported. KDE's {@code x-kde-passwordManagerHint} target marks concealed content.
+ * Images travel as the exact {@code image/png} bytes the copying program offers (never
+ * decoded and encoded again), files as AWT's file list ({@code text/uri-list} on X11).
  */
 final class AwtClipboard implements ClipboardBackend {
 
 	/** The target password managers add on X11 (KDE, KeePassXC). */
 	static final String KDE_HINT_TARGET = "x-kde-passwordManagerHint";
 
-	static final DataFlavor KDE_HINT = kdeHintFlavor();
+	static final DataFlavor KDE_HINT = rawFlavor("application/x-kde-passwordmanagerhint", KDE_HINT_TARGET);
+
+	/** The raw bytes of the {@code image/png} target. */
+	static final DataFlavor PNG = rawFlavor("image/png", "image/png");
+
+	/**
+	 * An image on the clipboard is read again at most this often unless its owner or its
+	 * targets changed: the owner may replace one image with another, and reading a large
+	 * one every poll would cost more than an idle agent may.
+	 */
+	private static final Duration IMAGE_RECHECK = Duration.ofSeconds(2);
 
 	private final Clipboard clipboard;
 
@@ -54,6 +74,16 @@ final class AwtClipboard implements ClipboardBackend {
 
 	private @Nullable String lastSeen;
 
+	private Set<DataFlavor> lastFlavors = Set.of();
+
+	private @Nullable String lastImage;
+
+	private long lastImageRead;
+
+	private List<Path> lastFiles = List.of();
+
+	private final boolean xclip = WaylandClipboard.onPath("xclip");
+
 	AwtClipboard(Duration pollInterval) {
 		if (GraphicsEnvironment.isHeadless()) {
 			throw new IllegalStateException("no display: the agent needs a desktop session (DISPLAY is not set)");
@@ -70,7 +100,8 @@ final class AwtClipboard implements ClipboardBackend {
 	@Override
 	public void watch(Consumer<Copied> onCopy) {
 		// what is there when the agent starts was copied before: not pushed
-		this.lastSeen = readText();
+		poll((copied) -> {
+		});
 		this.poller.scheduleWithFixedDelay(() -> poll(onCopy), this.pollInterval.toMillis(),
 				this.pollInterval.toMillis(), TimeUnit.MILLISECONDS);
 	}
@@ -81,6 +112,28 @@ final class AwtClipboard implements ClipboardBackend {
 				// ours: whatever the platform made of our bytes is not a copy by the user
 				return;
 			}
+			Set<DataFlavor> flavors = new HashSet<>(Arrays.asList(this.clipboard.getAvailableDataFlavors()));
+			boolean changed = this.tookOver || !flavors.equals(this.lastFlavors);
+			this.lastFlavors = flavors;
+			if (flavors.contains(PNG)) {
+				pollImage(onCopy, changed);
+				return;
+			}
+			this.lastImage = null;
+			if (flavors.contains(DataFlavor.javaFileListFlavor)) {
+				List<Path> files = readFiles();
+				if (files != null && !files.isEmpty()) {
+					this.tookOver = false;
+					boolean fresh = changed || !files.equals(this.lastFiles);
+					this.lastFiles = files;
+					this.lastSeen = null;
+					if (fresh) {
+						onCopy.accept(Copied.files(files));
+					}
+					return;
+				}
+			}
+			this.lastFiles = List.of();
 			String text = readText();
 			if (text == null) {
 				return;
@@ -94,6 +147,76 @@ final class AwtClipboard implements ClipboardBackend {
 		}
 		catch (RuntimeException ex) {
 			// the owner went away mid-read, or the display hiccuped: next tick
+		}
+	}
+
+	private void pollImage(Consumer<Copied> onCopy, boolean changed) {
+		long now = System.nanoTime();
+		if (!changed && this.lastImage != null && now - this.lastImageRead < IMAGE_RECHECK.toNanos()) {
+			return;
+		}
+		this.lastImageRead = now;
+		byte[] png = readPng();
+		if (png == null) {
+			return;
+		}
+		String digest = digest(png);
+		boolean fresh = this.tookOver || !digest.equals(this.lastImage);
+		this.tookOver = false;
+		this.lastImage = digest;
+		this.lastSeen = null;
+		if (fresh) {
+			onCopy.accept(Copied.image(png));
+		}
+	}
+
+	/**
+	 * Through xclip when it is installed: AWT cannot read an incremental (INCR) transfer
+	 * that does not announce its length, which is how xclip and some other programs serve
+	 * anything over about 256 KiB.
+	 */
+	private byte @Nullable [] readPng() {
+		if (this.xclip) {
+			try {
+				Process xclip = new ProcessBuilder("xclip", "-selection", "clipboard", "-o", "-t", "image/png")
+					.redirectError(ProcessBuilder.Redirect.DISCARD)
+					.start();
+				xclip.getOutputStream().close();
+				byte[] png = xclip.getInputStream().readAllBytes();
+				return (xclip.waitFor(10, TimeUnit.SECONDS) && xclip.exitValue() == 0 && png.length > 0) ? png : null;
+			}
+			catch (IOException ex) {
+				return null;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return null;
+			}
+		}
+		try (InputStream png = (InputStream) this.clipboard.getData(PNG)) {
+			return png.readAllBytes();
+		}
+		catch (UnsupportedFlavorException | IOException | IllegalStateException ex) {
+			return null;
+		}
+	}
+
+	private @Nullable List<Path> readFiles() {
+		try {
+			List<?> files = (List<?>) this.clipboard.getData(DataFlavor.javaFileListFlavor);
+			return files.stream().map((file) -> ((File) file).toPath()).toList();
+		}
+		catch (UnsupportedFlavorException | IOException | IllegalStateException | ClassCastException ex) {
+			return null;
+		}
+	}
+
+	private static String digest(byte[] bytes) {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is part of every JDK", ex);
 		}
 	}
 
@@ -130,6 +253,22 @@ final class AwtClipboard implements ClipboardBackend {
 		this.lastSeen = text;
 	}
 
+	@Override
+	public boolean applyImage(byte[] png, String clipId) {
+		this.holding = clipId;
+		this.clipboard.setContents(new Raw(PNG, png), owner(clipId));
+		this.lastImage = digest(png);
+		return true;
+	}
+
+	@Override
+	public boolean applyFiles(List<Path> files, String clipId) {
+		this.holding = clipId;
+		this.clipboard.setContents(new Files(files), owner(clipId));
+		this.lastFiles = List.copyOf(files);
+		return true;
+	}
+
 	/**
 	 * An owner per applied clip: AWT tells it (later, on its event thread) when another
 	 * program took the clipboard, and a late notice about an earlier clip must not
@@ -164,12 +303,13 @@ final class AwtClipboard implements ClipboardBackend {
 		this.poller.shutdownNow();
 	}
 
-	private static DataFlavor kdeHintFlavor() {
+	/** A flavor that hands over a target's bytes untouched, as an InputStream. */
+	private static DataFlavor rawFlavor(String mime, String target) {
 		try {
-			DataFlavor flavor = new DataFlavor("application/x-kde-passwordmanagerhint;class=java.io.InputStream");
+			DataFlavor flavor = new DataFlavor(mime + ";class=java.io.InputStream");
 			SystemFlavorMap map = (SystemFlavorMap) SystemFlavorMap.getDefaultFlavorMap();
-			map.addUnencodedNativeForFlavor(flavor, KDE_HINT_TARGET);
-			map.addFlavorForUnencodedNative(KDE_HINT_TARGET, flavor);
+			map.addUnencodedNativeForFlavor(flavor, target);
+			map.addFlavorForUnencodedNative(target, flavor);
 			return flavor;
 		}
 		catch (ClassNotFoundException ex) {
@@ -210,6 +350,70 @@ final class AwtClipboard implements ClipboardBackend {
 			}
 			if (this.concealed && KDE_HINT.equals(flavor)) {
 				return new ByteArrayInputStream("secret".getBytes(StandardCharsets.UTF_8));
+			}
+			throw new UnsupportedFlavorException(flavor);
+		}
+
+	}
+
+	/** Bytes offered under one target, exactly as given. */
+	static final class Raw implements Transferable {
+
+		private final DataFlavor flavor;
+
+		private final byte[] bytes;
+
+		Raw(DataFlavor flavor, byte[] bytes) {
+			this.flavor = flavor;
+			this.bytes = bytes;
+		}
+
+		@Override
+		public DataFlavor[] getTransferDataFlavors() {
+			return new DataFlavor[] { this.flavor };
+		}
+
+		@Override
+		public boolean isDataFlavorSupported(DataFlavor flavor) {
+			return this.flavor.equals(flavor);
+		}
+
+		@Override
+		public Object getTransferData(DataFlavor flavor) throws UnsupportedFlavorException {
+			if (!this.flavor.equals(flavor)) {
+				throw new UnsupportedFlavorException(flavor);
+			}
+			return new ByteArrayInputStream(this.bytes);
+		}
+
+	}
+
+	/** A file list, and the paths as text for programs that take only text. */
+	static final class Files implements Transferable {
+
+		private final List<Path> files;
+
+		Files(List<Path> files) {
+			this.files = List.copyOf(files);
+		}
+
+		@Override
+		public DataFlavor[] getTransferDataFlavors() {
+			return new DataFlavor[] { DataFlavor.javaFileListFlavor, DataFlavor.stringFlavor };
+		}
+
+		@Override
+		public boolean isDataFlavorSupported(DataFlavor flavor) {
+			return DataFlavor.javaFileListFlavor.equals(flavor) || DataFlavor.stringFlavor.equals(flavor);
+		}
+
+		@Override
+		public Object getTransferData(DataFlavor flavor) throws UnsupportedFlavorException {
+			if (DataFlavor.javaFileListFlavor.equals(flavor)) {
+				return this.files.stream().map(Path::toFile).toList();
+			}
+			if (DataFlavor.stringFlavor.equals(flavor)) {
+				return String.join("\n", this.files.stream().map(Path::toString).toList());
 			}
 			throw new UnsupportedFlavorException(flavor);
 		}

@@ -30,7 +30,7 @@ final class WaylandClipboard implements ClipboardBackend {
 		return System.getenv("WAYLAND_DISPLAY") != null && onPath("wl-paste") && onPath("wl-copy");
 	}
 
-	private static boolean onPath(String program) {
+	static boolean onPath(String program) {
 		String path = System.getenv("PATH");
 		if (path == null) {
 			return false;

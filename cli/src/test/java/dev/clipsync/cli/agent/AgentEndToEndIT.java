@@ -154,6 +154,69 @@ class AgentEndToEndIT {
 		}
 	}
 
+	@Test
+	void aPngCopiedOnOneDisplayArrivesOnTheOtherWithTheSameBytesLargeOnesWaitAndFilesArriveAsAFileList()
+			throws Exception {
+		Cli cli = new Cli(this.config);
+		account(cli, "one", "two");
+		Display one = display();
+		Display two = display();
+		agent(cli, "one", one);
+		Cli.Running agentTwo = agent(cli, "two", two);
+
+		byte[] png = png(1340, 1340, 1);
+		assertThat(png.length).isGreaterThan(5 * 1024 * 1024);
+		one.copy("image/png", png);
+		// copy again until the starting agents pick it up, as a person would
+		Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(5)).until(() -> {
+			if (java.util.Arrays.equals(png, two.paste("image/png"))) {
+				return true;
+			}
+			one.copy("image/png", png);
+			return false;
+		});
+		agentTwo.awaitErr("(image/png, 5.");
+		// applied, not pushed back
+		Thread.sleep(5000);
+		JsonNode clips = json.readTree(cli.run(null, "--profile", "one", "--json", "history").expect(0).out())
+			.get("clips");
+		assertThat(clips).hasSize(1);
+		assertThat(clips.get(0).get("mime").asString()).isEqualTo("image/png");
+		assertThat(clips.get(0).get("blob").get("size").asLong()).isEqualTo(png.length);
+
+		// above the fetch limit: logged, and the clipboard keeps what it had
+		cli.run(null, "--profile", "two", "agent", "fetch-limit", "1MiB").expect(0);
+		agentTwo.awaitErr("settings changed");
+		byte[] large = png(800, 800, 2);
+		one.copy("image/png", large);
+		agentTwo.awaitErr("above the fetch limit (1.0 MiB): save it with 'clipsync paste --seq");
+		assertThat(two.paste("image/png")).isEqualTo(png);
+
+		// a file manager's copy: the file goes by reference and arrives as a file list
+		Path notes = this.config.resolve("notes.txt");
+		java.nio.file.Files.writeString(notes, "notes from display one " + UUID.randomUUID());
+		one.copy("text/uri-list", (notes.toUri() + "\r\n").getBytes(StandardCharsets.UTF_8));
+		agentTwo.awaitErr("as a file (");
+		String list = new String(two.paste("text/uri-list"), StandardCharsets.UTF_8).trim();
+		assertThat(list).startsWith("file:");
+		Path received = Path.of(java.net.URI.create(list.lines().findFirst().orElseThrow()));
+		assertThat(received).hasSameTextualContentAs(notes);
+	}
+
+	private static byte[] png(int width, int height, long seed) throws Exception {
+		java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(width, height,
+				java.awt.image.BufferedImage.TYPE_INT_RGB);
+		java.util.Random random = new java.util.Random(seed);
+		for (int y = 0; y < height; y++) {
+			for (int x = 0; x < width; x++) {
+				image.setRGB(x, y, random.nextInt());
+			}
+		}
+		java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+		javax.imageio.ImageIO.write(image, "png", out);
+		return out.toByteArray();
+	}
+
 	private String account(Cli cli, String first, String... others) {
 		String email = "agent-" + UUID.randomUUID() + "@example.com";
 		String server = fleet.server().toString();

@@ -47,6 +47,21 @@ final class Display implements AutoCloseable {
 		xclip.waitFor(10, TimeUnit.SECONDS);
 	}
 
+	/** Offer bytes under one target (image/png, text/uri-list), as a program would. */
+	void copy(String target, byte[] bytes) throws Exception {
+		Process xclip = xclip("-selection", "clipboard", "-t", target, "-i");
+		xclip.getOutputStream().write(bytes);
+		xclip.getOutputStream().close();
+		xclip.waitFor(10, TimeUnit.SECONDS);
+	}
+
+	/** The clipboard's bytes under one target, or null when it is not offered. */
+	byte[] paste(String target) throws Exception {
+		Process xclip = xclip("-selection", "clipboard", "-o", "-t", target);
+		byte[] bytes = xclip.getInputStream().readAllBytes();
+		return (xclip.waitFor() == 0) ? bytes : null;
+	}
+
 	/** The clipboard's text, or null when nothing is there. */
 	String paste() throws Exception {
 		Process xclip = xclip("-selection", "clipboard", "-o");
