@@ -191,10 +191,22 @@ public final class Agent {
 		return (bytes >= 1024 * 1024) ? String.format("%.1f MiB", bytes / 1048576.0) : (bytes / 1024) + " KiB";
 	}
 
-	/** Where received files are kept while the clipboard offers them. */
+	/**
+	 * Where received files are kept while the clipboard offers them; those older than a
+	 * day are removed, so the folder does not grow for ever.
+	 */
 	private Path received() throws IOException {
 		Path folder = this.client.profile().directory().resolve("received");
 		Files.createDirectories(folder);
+		java.nio.file.attribute.FileTime dayAgo = java.nio.file.attribute.FileTime
+			.from(java.time.Instant.now().minus(Duration.ofDays(1)));
+		try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+			for (Path old : files.toList()) {
+				if (Files.getLastModifiedTime(old).compareTo(dayAgo) < 0) {
+					Files.deleteIfExists(old);
+				}
+			}
+		}
 		return folder;
 	}
 
