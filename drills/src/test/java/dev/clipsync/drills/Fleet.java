@@ -164,10 +164,11 @@ final class Fleet implements AutoCloseable {
 				Map.of("email", email, "password", password, "device", Map.of("name", deviceName, "platform", "linux")),
 				null);
 		return new Login(UUID.fromString(pair.get("userId").asString()),
-				UUID.fromString(pair.get("deviceId").asString()), pair.get("accessToken").asString());
+				UUID.fromString(pair.get("deviceId").asString()), pair.get("accessToken").asString(),
+				pair.get("refreshToken").asString());
 	}
 
-	record Login(UUID userId, UUID deviceId, String accessToken) {
+	record Login(UUID userId, UUID deviceId, String accessToken, String refreshToken) {
 	}
 
 	/**

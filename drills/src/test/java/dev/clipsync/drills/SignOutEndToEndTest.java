@@ -2,6 +2,9 @@ package dev.clipsync.drills;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import dev.clipsync.common.testsupport.Problems;
 import dev.clipsync.common.testsupport.SyncClient;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -48,6 +52,8 @@ class SignOutEndToEndTest {
 
 	/** Generous for a busy machine; a close that never comes fails the test. */
 	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private static final HttpClient http = HttpClient.newHttpClient();
 
 	private static Fleet fleet;
 
@@ -118,6 +124,28 @@ class SignOutEndToEndTest {
 		fleet.callAuth("POST", "/v1/auth/logout", null, laptop.token());
 
 		assertSignedOut(laptop, "logged_out");
+		assertStillServed(phone);
+		assertStillServed(bystander);
+	}
+
+	@Test
+	void reusingARefreshTokenClosesThatDevicesSocketsOnly() throws Exception {
+		String ann = register();
+		Device laptop = device(ann, "Laptop");
+		Device phone = device(ann, "Phone");
+		Device bystander = device(register(), "Bystander");
+		Map<String, String> stolen = Map.of("refreshToken", laptop.login().refreshToken());
+		fleet.callAuth("POST", "/v1/auth/refresh", stolen, null);
+
+		HttpResponse<String> reuse = http
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fleet.auth().port() + "/v1/auth/refresh"))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(SyncClient.json.writeValueAsString(stolen)))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(reuse.statusCode()).isEqualTo(401);
+		assertThat(Problems.code(reuse)).isEqualTo("token_reused");
+
+		assertSignedOut(laptop, "token_reused");
 		assertStillServed(phone);
 		assertStillServed(bystander);
 	}
