@@ -2,7 +2,7 @@
 // touches the API (/v1/, /.well-known/): those always go to the network, and it never sees
 // a token.
 
-const SHELL_CACHE = 'clipsync-shell-v1';
+const SHELL_CACHE = 'clipsync-shell-v2';
 const SHELL = [
 	'/',
 	'/index.html',
@@ -20,6 +20,7 @@ const SHELL = [
 	'/src/sync.js',
 	'/src/feed.js',
 	'/src/e2e.js',
+	'/src/blobs.js',
 	'/src/shared.js',
 	'/src/format.js',
 	'/src/dom.js',
@@ -79,10 +80,16 @@ async function shell(request, url) {
 	}
 }
 
-/** Android's share sheet posts title, text and url here (manifest share_target). */
+/** Android's share sheet posts title, text, url and files here (manifest share_target). */
 async function share(request) {
 	try {
 		const form = await request.formData();
+		// files are kept as they are (IndexedDB stores a File); the page uploads them
+		for (const file of form.getAll('file')) {
+			if (file instanceof File && file.size > 0) {
+				await keep({ file, at: Date.now() });
+			}
+		}
 		const parts = ['text', 'url', 'title'].map((name) => (form.get(name) || '').toString().trim());
 		const [text, link, title] = parts;
 		let clip = text || title;
@@ -91,10 +98,10 @@ async function share(request) {
 		}
 		if (clip) {
 			await keep({ text: clip, at: Date.now() });
-			const windows = await self.clients.matchAll({ type: 'window' });
-			for (const client of windows) {
-				client.postMessage({ type: 'shared' });
-			}
+		}
+		const windows = await self.clients.matchAll({ type: 'window' });
+		for (const client of windows) {
+			client.postMessage({ type: 'shared' });
 		}
 	}
 	catch {

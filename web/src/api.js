@@ -19,6 +19,7 @@ const DEFAULT_PATHS = {
 	presence: '/v1/presence',
 	devices: '/v1/devices',
 	account: '/v1/account',
+	blobs: '/v1/blobs',
 };
 
 let discovery = null;
@@ -62,7 +63,7 @@ export async function syncUrl() {
 	return url.href;
 }
 
-async function url(part, suffix = '') {
+export async function url(part, suffix = '') {
 	return new URL((await endpoints())[part] + suffix, location.href).href;
 }
 
@@ -105,7 +106,7 @@ async function call(method, target, { body, auth = false, retried = false } = {}
 	return json;
 }
 
-function describe(response, problem) {
+export function describe(response, problem) {
 	if (problem.errors && problem.errors.length) {
 		return problem.errors.map((error) => error.message).join(' ');
 	}

@@ -17,17 +17,62 @@ export async function deriveKey(passphrase, userId) {
 			material, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
 }
 
-/** The push fields for `clip` ({mime, encoding, data}) sealed for clip `id`. */
+/**
+ * The push fields for `clip` ({mime, encoding, data}, and for a file its blob ref and name)
+ * sealed for clip `id`. The ref goes inside too, so a receiver knows it came with the clip.
+ */
 export async function seal(key, userId, id, clip) {
-	const plaintext = utf8.encode(JSON.stringify({ mime: clip.mime, encoding: clip.encoding, data: clip.data }));
+	const inner = { mime: clip.mime, encoding: clip.encoding, data: clip.data };
+	if (clip.blob) {
+		inner.blob = clip.blob;
+	}
+	if (clip.name) {
+		inner.name = clip.name;
+	}
+	const sealed = await sealBytes(key, utf8.encode(userId + ':' + id), utf8.encode(JSON.stringify(inner)));
+	return { mime: E2E_MIME, encoding: 'base64', data: toBase64(sealed), encrypted: true };
+}
+
+async function sealBytes(key, associated, plaintext) {
 	const nonce = crypto.getRandomValues(new Uint8Array(12));
 	const sealed = new Uint8Array(await crypto.subtle.encrypt(
-			{ name: 'AES-GCM', iv: nonce, additionalData: utf8.encode(userId + ':' + id) }, key, plaintext));
+			{ name: 'AES-GCM', iv: nonce, additionalData: associated }, key, plaintext));
 	const out = new Uint8Array(1 + nonce.length + sealed.length);
 	out[0] = VERSION;
 	out.set(nonce, 1);
 	out.set(sealed, 1 + nonce.length);
-	return { mime: E2E_MIME, encoding: 'base64', data: toBase64(out), encrypted: true };
+	return out;
+}
+
+/** Blobs of an encrypted clip are sealed in chunks of this many plaintext bytes. */
+export const CHUNK_BYTES = 1024 * 1024;
+/** What sealing adds to each chunk: the version byte, the nonce and the tag. */
+export const CHUNK_OVERHEAD = 1 + 12 + 16;
+
+/** Chunk `index` of the blob of clip `id`, sealed: the index is in the associated data, so chunks cannot move. */
+export function sealChunk(key, userId, id, index, bytes) {
+	return sealBytes(key, utf8.encode(userId + ':' + id + ':' + index), bytes);
+}
+
+/** The plaintext of a sealed chunk; throws when the key or the place does not fit. */
+export async function openChunk(key, userId, id, index, sealed) {
+	if (sealed.length < CHUNK_OVERHEAD || sealed[0] !== VERSION) {
+		throw new Error('not a sealed chunk');
+	}
+	return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.subarray(1, 13),
+		additionalData: utf8.encode(userId + ':' + id + ':' + index) }, key, sealed.subarray(13)));
+}
+
+/** The size of a file once sealed in chunks (an empty file is one empty chunk). */
+export function sealedSize(plainSize) {
+	return plainSize + Math.max(1, Math.ceil(plainSize / CHUNK_BYTES)) * CHUNK_OVERHEAD;
+}
+
+/** The size of a sealed blob's plaintext. */
+export function plainSize(sealed) {
+	const whole = Math.floor(sealed / (CHUNK_BYTES + CHUNK_OVERHEAD));
+	const rest = sealed % (CHUNK_BYTES + CHUNK_OVERHEAD);
+	return whole * CHUNK_BYTES + Math.max(0, rest - CHUNK_OVERHEAD);
 }
 
 /** The clip's {mime, encoding, data}, or null when it cannot be opened (no key, other passphrase, damaged). */
@@ -44,10 +89,21 @@ export async function open(key, userId, clip) {
 				{ name: 'AES-GCM', iv: bytes.subarray(1, 13), additionalData: utf8.encode(userId + ':' + clip.id) }, key,
 				bytes.subarray(13));
 		const inner = JSON.parse(fromUtf8.decode(plaintext));
-		if (typeof inner.data !== 'string' || typeof inner.mime !== 'string') {
+		if (typeof inner.mime !== 'string' || (typeof inner.data !== 'string' && !inner.blob)) {
 			return null;
 		}
-		return { mime: inner.mime, encoding: inner.encoding || 'utf8', data: inner.data };
+		const opened = { mime: inner.mime, encoding: inner.encoding || 'utf8', data: inner.data || '' };
+		// the ref the server checked is the one that counts: a sealed ref naming another blob is refused
+		if (inner.blob && (!clip.blob || inner.blob.blobId !== clip.blob.blobId)) {
+			return null;
+		}
+		if (clip.blob) {
+			opened.blob = clip.blob;
+			if (typeof inner.name === 'string') {
+				opened.name = inner.name;
+			}
+		}
+		return opened;
 	}
 	catch {
 		return null;

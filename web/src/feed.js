@@ -4,6 +4,7 @@
 
 import * as db from './db.js';
 import * as api from './api.js';
+import * as blobs from './blobs.js';
 import * as e2e from './e2e.js';
 import * as session from './session.js';
 import * as shared from './shared.js';
@@ -22,7 +23,7 @@ export class Feed {
 		this.lastSeq = 0;
 		this.key = null;
 		this.inflight = new Set();
-		this.pendingText = new Map();
+		this.pendingViews = new Map();
 		this.expiry = new Map();
 		this.retryTimer = null;
 		this.retries = 0;
@@ -119,10 +120,16 @@ export class Feed {
 			if (item.sensitive) {
 				clip.sensitive = true;
 			}
+			if (item.blob) {
+				clip.blob = item.blob;
+			}
+			if (item.name) {
+				clip.name = item.name;
+			}
 			this.raw.set(clip.seq, clip);
 			await db.putClip(clip);
 		}
-		this.pendingText.delete(ack.id);
+		this.pendingViews.delete(ack.id);
 		this.retries = 0;
 		await this.trim();
 		await this.render();
@@ -143,7 +150,7 @@ export class Feed {
 			return;
 		}
 		await db.deleteOutbox(error.id);
-		this.pendingText.delete(error.id);
+		this.pendingViews.delete(error.id);
 		notify(error.code === 'too_large' ? 'That clip is too large to send (1 MiB at most).'
 				: 'The server refused that clip: ' + (error.message || error.code), 'error');
 		await this.render();
@@ -163,6 +170,9 @@ export class Feed {
 			if (item.sensitive) {
 				push.sensitive = true;
 			}
+			if (item.blob) {
+				push.blob = item.blob;
+			}
 			if (!this.sync.send(push)) {
 				return;
 			}
@@ -181,7 +191,35 @@ export class Feed {
 		if (sensitive) {
 			item.sensitive = true;
 		}
-		this.pendingText.set(id, text);
+		this.pendingViews.set(id, { kind: 'text', text });
+		await db.putOutbox(item);
+		await this.render();
+		await this.flush();
+	}
+
+	/**
+	 * Send an image or file: uploaded as a blob first (sealed when encryption is on), then
+	 * queued like any clip with the ref and a thumbnail. Throws ApiError with a message for
+	 * people when the file is too large or the upload fails; nothing is queued then.
+	 */
+	async sendFile(file, { onProgress } = {}) {
+		const size = this.key ? e2e.sealedSize(file.size) : file.size;
+		if (size > blobs.MAX_BLOB_BYTES) {
+			throw new api.ApiError(413, 'too_large', blobs.tooLargeMessage(file.size));
+		}
+		const id = crypto.randomUUID();
+		const userId = session.get().userId;
+		const preview = await blobs.thumbnail(file);
+		const blob = await blobs.upload(file, { id, key: this.key, userId, onProgress });
+		const mime = file.type || 'application/octet-stream';
+		const name = file.name || null;
+		let fields = { mime, encoding: 'base64', data: preview || '', encrypted: false };
+		if (this.key) {
+			fields = await e2e.seal(this.key, userId, id, { ...fields, blob, name });
+		}
+		// the name travels only inside an encrypted clip (the server keeps no file names); here it is kept for this device
+		const item = { id, ...fields, blob, name, queuedAt: Date.now() + Math.random() / 1000 };
+		this.pendingViews.set(id, view({ mime, encoding: 'base64', data: preview || '', blob, name, size: file.size }));
 		await db.putOutbox(item);
 		await this.render();
 		await this.flush();
@@ -258,13 +296,19 @@ export class Feed {
 			if (clip.encrypted) {
 				body = await e2e.open(this.key, userId, clip);
 				locked = body === null;
+				if (body && body.blob) {
+					body.size = e2e.plainSize(body.blob.size);
+				}
+			}
+			else if (clip.blob && clip.name) {
+				body = { ...clip, name: clip.name };
 			}
 			shown.push({ ...clip, locked, view: locked ? null : view(body) });
 		}
 		shown.sort((a, b) => b.seq - a.seq);
 		const pending = (await db.outbox()).reverse().map((item) => ({
 			...item, seq: null, pending: true, locked: false,
-			view: this.pendingText.has(item.id) ? { kind: 'text', text: this.pendingText.get(item.id) }
+			view: this.pendingViews.has(item.id) ? this.pendingViews.get(item.id)
 				: item.encrypted ? { kind: 'note', text: 'Encrypted clip waiting to be sent' } : view(item),
 		}));
 		update({ clips: [...pending, ...shown] });
@@ -310,9 +354,24 @@ export class Feed {
 		update({ devices: state.devices.filter((device) => device.deviceId !== deviceId) });
 	}
 
-	/** Text shared to the installed app (Android share sheet), saved by the service worker. */
+	/** The bytes of a file clip as shown (`clip.view`), for Download and Copy. */
+	fetchFile(clip, onProgress) {
+		return blobs.download(clip, { key: this.key, userId: session.get().userId, mime: clip.view.mime, onProgress });
+	}
+
+	/** Text and files shared to the installed app (Android share sheet), saved by the service worker. */
 	async takeShared() {
 		for (const entry of await shared.take()) {
+			if (entry.file) {
+				try {
+					await this.sendFile(entry.file);
+					notify('Shared file sent.');
+				}
+				catch (error) {
+					notify(error.message, 'error');
+				}
+				continue;
+			}
 			await this.send(entry.text);
 			notify('Shared text sent.');
 		}
@@ -337,8 +396,15 @@ export function expiresAt(clip) {
 	return from + SENSITIVE_TTL_MS;
 }
 
-/** How a clip's content is shown: text, an image, or a note on what it is. */
+/**
+ * How a clip's content is shown: text, an image, a file fetched on demand (with its
+ * thumbnail when it came with one), or a note on what it is.
+ */
 function view(body) {
+	if (body.blob) {
+		return { kind: 'file', mime: body.mime, size: body.size ?? body.blob.size, name: body.name || null,
+			preview: previewSource(body) };
+	}
 	if (body.encoding === 'base64') {
 		if (/^image\/(png|jpeg|gif|webp)$/.test(body.mime)) {
 			return { kind: 'image', src: 'data:' + body.mime + ';base64,' + body.data };
@@ -346,4 +412,16 @@ function view(body) {
 		return { kind: 'note', text: body.mime + ', ' + Math.round(body.data.length * 0.75) + ' bytes' };
 	}
 	return { kind: 'text', text: body.data };
+}
+
+const PREVIEW_TYPES = [['iVBORw0KGgo', 'image/png'], ['/9j/', 'image/jpeg'], ['R0lGOD', 'image/gif'],
+	['UklGR', 'image/webp']];
+
+/** The inline thumbnail as an image source; its type told by its first bytes, so nothing else is shown. */
+function previewSource(body) {
+	if (body.encoding !== 'base64' || !body.data) {
+		return null;
+	}
+	const type = PREVIEW_TYPES.find(([start]) => body.data.startsWith(start));
+	return type ? 'data:' + type[1] + ';base64,' + body.data : null;
 }

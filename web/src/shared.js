@@ -1,5 +1,5 @@
-// Text shared to the installed app. The service worker (sw.js) receives the share sheet's
-// POST and keeps the text here; the page sends it as a clip and removes it. A database of
+// Text and files shared to the installed app. The service worker (sw.js) receives the share
+// sheet's POST and keeps them here; the page sends them as clips and removes them. A database of
 // its own, so the worker needs none of the page's modules.
 
 export const NAME = 'clipsync-share';
@@ -22,7 +22,8 @@ export async function take() {
 		tx.objectStore('shared').clear();
 		tx.oncomplete = () => {
 			db.close();
-			resolve(all.result.filter((entry) => typeof entry.text === 'string' && entry.text.length > 0));
+			resolve(all.result.filter((entry) => (typeof entry.text === 'string' && entry.text.length > 0)
+					|| entry.file instanceof Blob));
 		};
 		tx.onerror = () => reject(tx.error);
 	});

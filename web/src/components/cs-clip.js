@@ -1,8 +1,9 @@
 // One clip: where it came from and when, its content (hidden until revealed when it is
-// sensitive, or locked when it is encrypted with a key this device does not have), Copy
-// and Delete.
+// sensitive, or locked when it is encrypted with a key this device does not have), Copy,
+// Download for images and files, and Delete.
 
 import { h, confirmDialog } from '../dom.js';
+import { describeSize, fileName, save } from '../blobs.js';
 import { state, notify } from '../store.js';
 import { feed } from '../actions.js';
 import { expiresAt } from '../feed.js';
@@ -64,8 +65,18 @@ class CsClip extends HTMLElement {
 						this.render();
 					} }, this.revealed ? 'Hide' : 'Reveal'));
 			}
-			actions.append(h('button', { type: 'button', class: 'primary copy', onclick: (event) => this.copy(event) },
-					'Copy'));
+			const file = clip.view.kind === 'file';
+			// a clipboard takes PNG as the one image type browsers agree on
+			if (!file || clip.view.mime === 'image/png') {
+				actions.append(h('button', { type: 'button', class: 'primary copy', onclick: (event) => this.copy(event) },
+						'Copy'));
+			}
+			if (file) {
+				this.downloadButton = h('button', { type: 'button', class: file && clip.view.mime === 'image/png'
+					? 'secondary download' : 'primary download', disabled: Boolean(this.downloading),
+				onclick: () => this.download() }, this.downloading || 'Download');
+				actions.append(this.downloadButton);
+			}
 		}
 		if (!clip.pending) {
 			actions.append(h('button', { type: 'button', class: 'secondary delete', 'aria-label': 'Delete this clip',
@@ -87,6 +98,13 @@ class CsClip extends HTMLElement {
 		const view = clip.view;
 		if (view.kind === 'image') {
 			return h('img', { class: 'content', src: view.src, alt: 'Image clip' });
+		}
+		if (view.kind === 'file') {
+			const what = (view.name ? view.name + ' · ' : '') + view.mime + ' · ' + describeSize(view.size);
+			return h('div', { class: 'file' },
+					view.preview ? h('img', { class: 'preview', src: view.preview,
+						alt: 'Preview of ' + (view.name || 'the image') }) : null,
+					h('p', { class: 'note file-info' }, what));
 		}
 		if (view.kind === 'note') {
 			return h('p', { class: 'note' }, view.text);
@@ -116,7 +134,11 @@ class CsClip extends HTMLElement {
 		const clip = this.current;
 		const button = event.currentTarget;
 		try {
-			if (clip.view.kind === 'image') {
+			if (clip.view.kind === 'file') {
+				// a promise keeps the tap's permission while the bytes arrive
+				await navigator.clipboard.write([new ClipboardItem({ 'image/png': feed.fetchFile(clip) })]);
+			}
+			else if (clip.view.kind === 'image') {
 				const blob = await (await fetch(clip.view.src)).blob();
 				await navigator.clipboard.write([new ClipboardItem({ [blob.type]: blob })]);
 			}
@@ -124,8 +146,10 @@ class CsClip extends HTMLElement {
 				await navigator.clipboard.writeText(clip.view.text);
 			}
 		}
-		catch {
-			notify('The browser did not allow copying. Select the text and copy it by hand.', 'error');
+		catch (error) {
+			// a failed download says why; otherwise the browser refused
+			notify(error?.code ? error.message : 'The browser did not allow copying. Select the text and copy it by hand.',
+					'error');
 			return;
 		}
 		button.textContent = 'Copied';
@@ -135,6 +159,35 @@ class CsClip extends HTMLElement {
 		notify('Copied to the clipboard.');
 		if (clip.sensitive && clip.view.kind === 'text') {
 			forgetLater(clip.view.text, expiresAt(clip) - Date.now());
+		}
+	}
+
+	/** Fetch the bytes (opened when encrypted) and save them under the clip's file name. */
+	async download() {
+		const clip = this.current;
+		const label = (text) => {
+			this.downloading = text;
+			if (this.downloadButton) {
+				this.downloadButton.textContent = text;
+				this.downloadButton.disabled = true;
+			}
+		};
+		label('Downloading…');
+		try {
+			const blob = await feed.fetchFile(clip, (share) => label('Downloading ' + Math.floor(share * 100) + '%'));
+			const name = fileName(clip, clip.view);
+			save(blob, name);
+			notify('Downloaded ' + name + '.');
+		}
+		catch (error) {
+			notify(error.message || 'The download failed.', 'error');
+		}
+		finally {
+			this.downloading = null;
+			if (this.downloadButton) {
+				this.downloadButton.textContent = 'Download';
+				this.downloadButton.disabled = false;
+			}
 		}
 	}
 

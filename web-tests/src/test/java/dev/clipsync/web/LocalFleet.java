@@ -6,8 +6,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -31,6 +33,19 @@ final class LocalFleet implements AutoCloseable {
 	 */
 	final int[] ports = new int[7];
 
+	/**
+	 * Access tokens that expire while a test watches, so refreshing them is exercised;
+	 * few connections per user, so the limit can be reached.
+	 */
+	static final Duration ACCESS_TOKEN_LIFETIME = Duration.ofSeconds(90);
+
+	/** Per gateway. */
+	static final int CONNECTIONS_PER_USER = 4;
+
+	private static final Map<String, String> SETTINGS = Map.of("CLIPSYNC_TOKENS_ACCESSTOKENLIFETIME",
+			ACCESS_TOKEN_LIFETIME.toSeconds() + "s", "CLIPSYNC_CONNECTIONS_PERUSER",
+			Integer.toString(CONNECTIONS_PER_USER));
+
 	private LocalFleet(Path data) throws IOException {
 		for (int i = 0; i < this.ports.length; i++) {
 			this.ports[i] = TestInfrastructure.freePort();
@@ -43,7 +58,10 @@ final class LocalFleet implements AutoCloseable {
 				Integer.toString(this.ports[0]), "--auth-port", Integer.toString(this.ports[1]), "--gateway-ports",
 				this.ports[2] + "," + this.ports[3], "--presence-port", Integer.toString(this.ports[4]),
 				"--postgres-port", Integer.toString(this.ports[5]), "--redis-port", Integer.toString(this.ports[6]));
-		this.process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+		// The services inherit these (Spring's relaxed binding of environment variables).
+		builder.environment().putAll(SETTINGS);
+		this.process = builder.start();
 		Thread.ofVirtual().start(this::follow);
 	}
 
@@ -85,6 +103,21 @@ final class LocalFleet implements AutoCloseable {
 			// the process is gone
 		}
 		this.running.completeExceptionally(new IllegalStateException("the fleet stopped"));
+	}
+
+	/**
+	 * The port of gateway 1 or 2, for what only a gateway itself answers (its metrics).
+	 */
+	int gatewayPort(int number) {
+		return this.ports[1 + number];
+	}
+
+	/** Gateway 1 or 2, by the jar its process runs. */
+	ProcessHandle gateway(int number) {
+		return this.process.descendants()
+			.filter((child) -> child.info().commandLine().orElse("").contains("sync-gateway-" + number + ".jar"))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no process of sync-gateway-" + number));
 	}
 
 	String output() {

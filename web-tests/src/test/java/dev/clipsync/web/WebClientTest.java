@@ -1,51 +1,87 @@
 package dev.clipsync.web;
 
+import java.io.RandomAccessFile;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.Route;
+import com.microsoft.playwright.WebSocket;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.ColorScheme;
+import com.microsoft.playwright.options.ServiceWorkerPolicy;
+import dev.clipsync.client.Clip;
+import dev.clipsync.client.ClipSyncException;
+import dev.clipsync.client.Draft;
+import dev.clipsync.client.SyncSession;
+import dev.clipsync.client.e2e.ClipCipher;
 import dev.clipsync.common.testsupport.SyncClient;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The web client in Debian's Chromium, through the fleet's front door (the one origin and
  * its Content-Security-Policy), with another device of the same account on the other side
- * of every clip.
+ * of every clip: the Java SDK where it has the calls, plain HTTP for blobs (the SDK has
+ * none yet).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebClientTest {
 
 	private static final String PASSWORD = "correct horse";
 
 	private static final Duration WAIT = Duration.ofSeconds(60);
+
+	/** Every close code the page's sockets got, in {@code window.closeCodes}. */
+	private static final String RECORD_CLOSE_CODES = """
+			(() => {
+				const Native = WebSocket;
+				window.closeCodes = [];
+				window.WebSocket = class extends Native {
+					constructor(...args) {
+						super(...args);
+						this.addEventListener('close', (event) => window.closeCodes.push(event.code));
+					}
+				};
+			})();""";
 
 	@TempDir
 	static Path data;
@@ -134,7 +170,19 @@ class WebClientTest {
 
 	@BeforeEach
 	void openPage() {
+		open(ServiceWorkerPolicy.ALLOW);
+	}
+
+	/**
+	 * A fresh browser context at a phone's size. With the service worker blocked,
+	 * {@code page.route} sees every request of the page.
+	 */
+	private void open(ServiceWorkerPolicy serviceWorkers) {
+		if (this.context != null) {
+			this.context.close();
+		}
 		this.context = browser.newContext(new Browser.NewContextOptions().setViewportSize(390, 844)
+			.setServiceWorkers(serviceWorkers)
 			.setPermissions(List.of("clipboard-read", "clipboard-write")));
 		this.context.setDefaultTimeout(WAIT.toMillis());
 		this.page = this.context.newPage();
@@ -179,6 +227,8 @@ class WebClientTest {
 					HttpResponse.BodyHandlers.ofString())
 			.body());
 		assertThat(manifest.get("share_target").get("action").asString()).isEqualTo("/share");
+		assertThat(manifest.get("share_target").get("params").get("files").get(0).get("name").asString())
+			.isEqualTo("file");
 	}
 
 	@Test
@@ -192,10 +242,7 @@ class WebClientTest {
 		this.page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Settings")).click();
 		this.page.locator("#sign-out").click();
 		assertThat(this.page.getByText("You signed out.")).isVisible();
-		this.page.locator("#email").fill(email);
-		this.page.locator("#password").fill(PASSWORD);
-		this.page.locator("#device-name").fill("Ann's phone");
-		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+		signIn(email, "Ann's phone");
 		awaitLive();
 		JsonNode devices = api.devices(login(email, "CLI 2").get("accessToken").asString());
 		assertThat(devices.findValuesAsString("name")).containsExactly("Ann's phone", "CLI", "CLI 2");
@@ -205,10 +252,9 @@ class WebClientTest {
 	@Test
 	void aClipPushedByAnotherDeviceAppearsAndCopyPutsItOnTheClipboard() throws Exception {
 		String email = signUp("Phone");
-		SyncClient laptop = connect(email, "Laptop");
+		SdkDevice laptop = device(email, "Laptop", null);
 		long pushedAt = System.currentTimeMillis();
-		laptop.push("copied on the laptop");
-		laptop.next("ack");
+		laptop.push(Draft.text("copied on the laptop"));
 		Locator clip = this.page.locator("cs-feed .clip").first();
 		assertThat(clip.locator(".content")).hasText("copied on the laptop",
 				new LocatorAssertions.HasTextOptions().setTimeout(WAIT.toMillis()));
@@ -229,47 +275,48 @@ class WebClientTest {
 	@Test
 	void aClipSentFromThePageReachesAnotherDevice() throws Exception {
 		String email = signUp("Phone");
-		SyncClient laptop = connect(email, "Laptop");
+		SdkDevice laptop = device(email, "Laptop", null);
 		this.page.locator("#send-text").fill("typed on the phone\nsecond line");
 		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send").setExact(true)).click();
-		JsonNode clip = laptop.next("clip");
-		assertThat(clip.get("data").asString()).isEqualTo("typed on the phone\nsecond line");
-		assertThat(clip.get("encrypted").asBoolean()).isFalse();
-		assertThat(this.page.locator("cs-feed .clip[data-seq='" + clip.get("seq").asInt() + "'] .content"))
+		Clip clip = laptop.nextClip();
+		assertThat(clip.text()).isEqualTo("typed on the phone\nsecond line");
+		assertThat(clip.mime()).isEqualTo("text/plain");
+		assertThat(clip.encrypted()).isFalse();
+		assertThat(this.page.locator("cs-feed .clip[data-seq='" + clip.seq() + "'] .content"))
 			.hasText("typed on the phone\nsecond line");
 	}
 
 	@Test
 	void revokingADeviceFromThePageSignsItOut() throws Exception {
 		String email = signUp("Phone");
-		JsonNode cli = login(email, "Old laptop");
-		SyncClient laptop = SyncClient.connect(api.sync(), cli.get("accessToken").asString());
-		this.others.add(laptop);
+		SdkDevice laptop = device(email, "Old laptop", null);
+		String deviceId = laptop.client.account().deviceId().toString();
 		this.page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Devices")).click();
-		Locator device = this.page.locator(".device[data-device-id='" + cli.get("deviceId").asString() + "']");
+		Locator device = this.page.locator(".device[data-device-id='" + deviceId + "']");
 		assertThat(device.locator(".meta")).containsText("Online",
 				new LocatorAssertions.ContainsTextOptions().setTimeout(WAIT.toMillis()));
 		device.getByRole(AriaRole.BUTTON).click();
 		this.page.locator("dialog")
 			.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Remove"))
 			.click();
-		assertThat(laptop.closeCode(WAIT)).isEqualTo(4403);
-		assertThat(api.status("GET", "/v1/devices", cli.get("accessToken").asString())).isEqualTo(401);
+		// the SDK tells its user, as the CLI and the agent then do: signed out, for good
+		Awaitility.await().atMost(WAIT).until(() -> laptop.session.state() == SyncSession.State.SIGNED_OUT);
+		assertThat(laptop.states()).last().asString().startsWith("SIGNED_OUT: this device was signed out");
+		assertThatThrownBy(laptop.client::devices).isInstanceOfSatisfying(ClipSyncException.class,
+				(ex) -> assertThat(ex.code()).isEqualTo(ClipSyncException.SIGNED_OUT));
 		assertThat(device).hasCount(0);
 	}
 
 	@Test
 	void clipsMissedWhileOfflineArriveOnceAndInOrder() throws Exception {
 		String email = signUp("Phone");
-		SyncClient laptop = connect(email, "Laptop");
-		laptop.push("before");
-		laptop.next("ack");
+		SdkDevice laptop = device(email, "Laptop", null);
+		laptop.push(Draft.text("before"));
 		assertThat(this.page.locator("cs-feed .clip .content").first()).hasText("before");
 		this.context.setOffline(true);
 		assertThat(this.page.locator("cs-status")).hasAttribute("data-state", "offline");
 		for (int i = 1; i <= 5; i++) {
-			laptop.push("missed " + i);
-			laptop.next("ack");
+			laptop.push(Draft.text("missed " + i));
 		}
 		this.context.setOffline(false);
 		Locator texts = this.page.locator("cs-feed .clip .content");
@@ -279,55 +326,40 @@ class WebClientTest {
 		// still once each
 		this.page.reload();
 		awaitLive();
-		laptop.push("after");
-		laptop.next("ack");
+		laptop.push(Draft.text("after"));
 		assertThat(texts)
 			.hasText(new String[] { "after", "missed 5", "missed 4", "missed 3", "missed 2", "missed 1", "before" });
 	}
 
 	@Test
-	void encryptedClipsOpenBothWaysWithAnIndependentImplementation() throws Exception {
+	void encryptedClipsOpenBothWaysBetweenThePageAndTheSdk() throws Exception {
 		String email = signUp("Phone");
-		JsonNode cli = login(email, "Laptop");
-		SyncClient laptop = SyncClient.connect(api.sync(), cli.get("accessToken").asString());
-		this.others.add(laptop);
-		laptop.send(Map.of("type", "sync", "after", 0));
-		laptop.next("synced");
-		ProtocolCrypto crypto = new ProtocolCrypto("tröt passphrase", cli.get("userId").asString());
+		// NFC in Java, NFD on the page: the same key
+		SdkDevice laptop = device(email, "Laptop", "tröt passphrase");
+		usePassphrase("tro\u0308t passphrase");
 
-		this.page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Settings")).click();
-		// NFD on the page, NFC in Java: the same key
-		this.page.locator("#e2e-passphrase").fill("tro\u0308t passphrase");
-		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Use this passphrase")).click();
-		assertThat(this.page.locator("#e2e-off"))
-			.isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(WAIT.toMillis()));
-		this.page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Clips")).click();
+		laptop.push(Draft.text("sealed by the SDK"));
+		assertThat(this.page.locator("cs-feed .clip .content").first()).hasText("sealed by the SDK");
 
-		String id = UUID.randomUUID().toString();
-		laptop.send(Map.of("type", "push", "id", id, "mime", "application/x-clipsync-e2e", "encoding", "base64",
-				"encrypted", true, "data", crypto.seal(id, "sealed in Java")));
-		laptop.next("ack");
-		assertThat(this.page.locator("cs-feed .clip .content").first()).hasText("sealed in Java");
-
-		ProtocolCrypto wrong = new ProtocolCrypto("another passphrase", cli.get("userId").asString());
-		String other = UUID.randomUUID().toString();
-		laptop.send(Map.of("type", "push", "id", other, "mime", "application/x-clipsync-e2e", "encoding", "base64",
-				"encrypted", true, "data", wrong.seal(other, "not for this key")));
-		laptop.next("ack");
+		SdkDevice tablet = device(email, "Tablet", "another passphrase");
+		tablet.push(Draft.text("not for this key"));
 		assertThat(this.page.locator("cs-feed .clip").first().locator(".locked")).isVisible();
 		assertThat(this.page.locator("cs-feed .clip")
 			.first()
 			.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Copy"))).hasCount(0);
+		assertThat(laptop.nextClip().locked()).as("the tablet's clip, on the laptop").isTrue();
 
 		this.page.locator("#send-text").fill("sealed in the browser");
 		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send").setExact(true)).click();
-		JsonNode clip = laptop.next("clip");
-		assertThat(clip.get("encrypted").asBoolean()).isTrue();
-		assertThat(clip.get("mime").asString()).isEqualTo("application/x-clipsync-e2e");
-		assertThat(clip.get("data").asString()).doesNotContain("sealed");
-		JsonNode inner = crypto.open(clip.get("id").asString(), clip.get("data").asString());
-		assertThat(inner.get("data").asString()).isEqualTo("sealed in the browser");
-		assertThat(inner.get("mime").asString()).isEqualTo("text/plain");
+		Clip clip = laptop.nextClip();
+		assertThat(clip.encrypted()).isTrue();
+		assertThat(clip.locked()).isFalse();
+		assertThat(clip.text()).isEqualTo("sealed in the browser");
+		assertThat(clip.mime()).isEqualTo("text/plain");
+		// and what the server holds is sealed
+		JsonNode stored = storedClip(email, clip.seq());
+		assertThat(stored.get("mime").asString()).isEqualTo("application/x-clipsync-e2e");
+		assertThat(stored.get("data").asString()).doesNotContain("sealed");
 	}
 
 	@Test
@@ -335,20 +367,18 @@ class WebClientTest {
 		// the page's clock, so a minute can pass at once
 		this.page.clock().install();
 		String email = signUp("Phone");
-		SyncClient laptop = connect(email, "Laptop");
+		SdkDevice laptop = device(email, "Laptop", null);
 		this.page.locator("#send-text").fill("123456");
 		this.page.locator("#send-sensitive").check();
 		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send").setExact(true)).click();
-		JsonNode pushed = laptop.next("clip");
-		assertThat(pushed.get("data").asString()).isEqualTo("123456");
-		assertThat(pushed.get("sensitive").asBoolean()).isTrue();
-		laptop.send(Map.of("type", "push", "id", UUID.randomUUID().toString(), "mime", "text/plain", "encoding", "utf8",
-				"data", "code 987654", "sensitive", true));
-		long seq = laptop.next("ack").get("seq").asLong();
+		Clip pushed = laptop.nextClip();
+		assertThat(pushed.text()).isEqualTo("123456");
+		assertThat(pushed.sensitive()).isTrue();
+		long seq = laptop.push(Draft.text("code 987654").sensitive(true));
 		Locator incoming = this.page.locator("cs-feed .clip[data-seq='" + seq + "']");
 		assertThat(incoming.locator(".hidden-content")).isVisible();
 		assertThat(incoming).not().containsText("987654");
-		Locator clip = this.page.locator("cs-feed .clip[data-seq='" + pushed.get("seq").asInt() + "']");
+		Locator clip = this.page.locator("cs-feed .clip[data-seq='" + pushed.seq() + "']");
 		assertThat(clip.locator(".hidden-content")).isVisible();
 		assertThat(clip).not().containsText("123456");
 		assertThat(clip.locator(".badge.warn")).containsText("Sensitive, gone in");
@@ -360,9 +390,9 @@ class WebClientTest {
 	}
 
 	@Test
-	void textSharedToTheInstalledAppIsSent() throws Exception {
+	void textAndFilesSharedToTheInstalledAppAreSent() throws Exception {
 		String email = signUp("Phone");
-		SyncClient laptop = connect(email, "Laptop");
+		SdkDevice laptop = device(email, "Laptop", null);
 		this.page.evaluate("() => navigator.serviceWorker.ready");
 		// the first visit is not yet controlled by the worker; the next one is
 		this.page.reload();
@@ -375,20 +405,235 @@ class WebClientTest {
 					form.append('url', 'https://example.com/a');
 					await fetch('/share', { method: 'POST', body: form });
 				}""");
-		assertThat(laptop.next("clip").get("data").asString())
-			.isEqualTo("shared from another app\nhttps://example.com/a");
+		assertThat(laptop.nextClip().text()).isEqualTo("shared from another app\nhttps://example.com/a");
+
+		String laptopToken = login(email, "Files").get("accessToken").asString();
+		byte[] shared = Base64.getDecoder().decode((String) this.page.evaluate("""
+				async () => {
+					const canvas = document.createElement('canvas');
+					canvas.width = 64;
+					canvas.height = 48;
+					const context = canvas.getContext('2d');
+					context.fillStyle = '#1f6feb';
+					context.fillRect(0, 0, 64, 48);
+					const png = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+					const form = new FormData();
+					form.append('file', new File([png], 'shared.png', { type: 'image/png' }));
+					await fetch('/share', { method: 'POST', body: form });
+					const bytes = new Uint8Array(await png.arrayBuffer());
+					return btoa(String.fromCharCode(...bytes));
+				}"""));
+		JsonNode clip = awaitClip(laptopToken, (candidate) -> candidate.hasNonNull("blob"));
+		assertThat(clip.get("mime").asString()).isEqualTo("image/png");
+		assertThat(Blobs.download(origin, laptopToken, clip.get("blob").get("blobId").asString())).isEqualTo(shared);
+	}
+
+	@Test
+	void anImageFromAnotherDeviceShowsItsPreviewAndDownloadsWithIdenticalBytes() throws Exception {
+		String email = signUp("Phone");
+		String token = login(email, "Laptop").get("accessToken").asString();
+		byte[] png = Pictures.png(1600, 1000, 1);
+		long seq = pushImage(token, png);
+		Locator clip = this.page.locator("cs-feed .clip[data-seq='" + seq + "']");
+		assertThat(clip.locator("img.preview")).isVisible();
+		// the inline thumbnail, drawn: the image itself is fetched only on Download
+		assertThat(clip.locator("img.preview").evaluate("(img) => img.complete ? img.naturalWidth : 0")).isEqualTo(320);
+		assertThat(clip.locator(".file-info")).containsText("image/png");
+		Download download = this.page.waitForDownload(
+				() -> clip.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Download")).click());
+		assertThat(download.suggestedFilename()).isEqualTo("clipsync-" + seq + ".png");
+		assertThat(Blobs.sha256Hex(Files.readAllBytes(download.path()))).isEqualTo(Blobs.sha256Hex(png));
+
+		clip.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Copy")).click();
+		assertThat(this.page.locator("cs-notice")).containsText("Copied to the clipboard.");
+		assertThat(this.page.evaluate("""
+				async () => {
+					const [item] = await navigator.clipboard.read();
+					const image = await createImageBitmap(await item.getType('image/png'));
+					return image.width + 'x' + image.height;
+				}""")).isEqualTo("1600x1000");
+	}
+
+	@Test
+	void anImagePickedOnThePageReachesAnotherDeviceWithIdenticalBytes() throws Exception {
+		String email = signUp("Phone");
+		String token = login(email, "Laptop").get("accessToken").asString();
+		byte[] png = Pictures.png(1400, 900, 2);
+		Path file = Files.write(data.resolve("holiday-" + UUID.randomUUID() + ".png"), png);
+		this.page.locator("#send-file").setInputFiles(file);
+		JsonNode clip = awaitClip(token, (candidate) -> candidate.hasNonNull("blob"));
+		assertThat(clip.get("mime").asString()).isEqualTo("image/png");
+		assertThat(clip.get("encrypted").asBoolean()).isFalse();
+		JsonNode ref = clip.get("blob");
+		assertThat(ref.get("size").asLong()).isEqualTo(png.length);
+		assertThat(ref.get("sha256").asString()).isEqualTo(Blobs.sha256Hex(png));
+		assertThat(Blobs.download(origin, token, ref.get("blobId").asString())).isEqualTo(png);
+		// the thumbnail the page drew on a canvas: small, in the image's proportions
+		var thumbnail = Pictures.read(Base64.getDecoder().decode(clip.get("data").asString()));
+		assertThat(thumbnail.getWidth()).isBetween(40, 320);
+		assertThat(thumbnail.getHeight()).isEqualTo(Math.round(thumbnail.getWidth() * 900 / 1400f));
+		Locator shown = this.page.locator("cs-feed .clip[data-seq='" + clip.get("seq").asLong() + "']");
+		assertThat(shown.locator(".file-info")).containsText(file.getFileName().toString());
+		assertThat(shown.locator("img.preview")).isVisible();
+	}
+
+	@Test
+	void encryptedImagesTravelBothWaysAndTheServerHoldsNoPlaintext() throws Exception {
+		String email = signUp("Phone");
+		JsonNode laptop = login(email, "Laptop");
+		String token = laptop.get("accessToken").asString();
+		String userId = laptop.get("userId").asString();
+		usePassphrase("pictures passphrase");
+		byte[] key = ClipCipher.deriveKey("pictures passphrase", UUID.fromString(userId));
+		ClipCipher cipher = new ClipCipher(key, UUID.fromString(userId));
+
+		// laptop -> page: a blob of several chunks, sealed, with a sealed thumbnail and
+		// name
+		byte[] png = Pictures.png(1200, 1600, 3);
+		assertThat(png.length).isGreaterThan(2 * Blobs.CHUNK);
+		String id = UUID.randomUUID().toString();
+		Map<String, Object> ref = Blobs.upload(origin, token, Blobs.seal(key, userId, id, png),
+				"application/octet-stream");
+		Map<String, Object> inner = new LinkedHashMap<>();
+		inner.put("mime", "image/png");
+		inner.put("encoding", "base64");
+		inner.put("data", Base64.getEncoder().encodeToString(Pictures.thumbnail(png, 320)));
+		inner.put("blob", ref);
+		inner.put("name", "from-the-laptop.png");
+		long seq = api
+			.push(token, Map.of("id", id, "mime", "application/x-clipsync-e2e", "encoding", "base64", "encrypted", true,
+					"data", cipher.seal(UUID.fromString(id), SyncClient.json.writeValueAsBytes(inner)), "blob", ref))
+			.get("seq")
+			.asLong();
+		Locator clip = this.page.locator("cs-feed .clip[data-seq='" + seq + "']");
+		assertThat(clip.locator("img.preview")).isVisible();
+		assertThat(clip.locator(".file-info")).containsText("from-the-laptop.png");
+		Download download = this.page.waitForDownload(
+				() -> clip.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Download")).click());
+		assertThat(download.suggestedFilename()).isEqualTo("from-the-laptop.png");
+		assertThat(Blobs.sha256Hex(Files.readAllBytes(download.path()))).isEqualTo(Blobs.sha256Hex(png));
+
+		// page -> laptop
+		byte[] screenshot = Pictures.png(1300, 1100, 4);
+		Path file = Files.write(data.resolve("screenshot-" + UUID.randomUUID() + ".png"), screenshot);
+		this.page.locator("#send-file").setInputFiles(file);
+		String laptopDevice = laptop.get("deviceId").asString();
+		JsonNode sent = awaitClip(token,
+				(candidate) -> candidate.hasNonNull("blob") && !laptopDevice.equals(candidate.path("from").asString()));
+		assertThat(sent.get("encrypted").asBoolean()).isTrue();
+		assertThat(sent.get("mime").asString()).isEqualTo("application/x-clipsync-e2e");
+		JsonNode opened = SyncClient.json
+			.readTree(cipher.open(UUID.fromString(sent.get("id").asString()), sent.get("data").asString()));
+		assertThat(opened.get("mime").asString()).isEqualTo("image/png");
+		assertThat(opened.get("name").asString()).isEqualTo(file.getFileName().toString());
+		assertThat(opened.get("blob").get("blobId").asString()).isEqualTo(sent.get("blob").get("blobId").asString());
+		assertThat(Pictures.read(Base64.getDecoder().decode(opened.get("data").asString())).getWidth()).isBetween(40,
+				320);
+		byte[] stored = Blobs.download(origin, token, sent.get("blob").get("blobId").asString());
+		// what the server holds and serves is sealed: not a run of the image's bytes in
+		// it
+		assertThat(indexOf(stored, java.util.Arrays.copyOfRange(screenshot, 0, 32))).isEqualTo(-1);
+		assertThat(indexOf(stored,
+				java.util.Arrays.copyOfRange(screenshot, screenshot.length / 2, screenshot.length / 2 + 32)))
+			.isEqualTo(-1);
+		assertThat(Blobs.sha256Hex(Blobs.open(key, userId, sent.get("id").asString(), stored)))
+			.isEqualTo(Blobs.sha256Hex(screenshot));
+	}
+
+	@Test
+	void aFileOverTheLimitIsRefusedOnThePageWithTheLimitNamed() throws Exception {
+		String email = signUp("Phone");
+		Path huge = data.resolve("huge-" + UUID.randomUUID() + ".bin");
+		try (RandomAccessFile file = new RandomAccessFile(huge.toFile(), "rw")) {
+			file.setLength(33L * 1024 * 1024);
+		}
+		this.page.locator("#send-file").setInputFiles(huge);
+		assertThat(this.page.locator("cs-notice")).containsText("ClipSync takes files up to 32.0 MB");
+		assertThat(this.page.locator("cs-feed .clip")).hasCount(0);
+		assertThat(api.clips(login(email, "Laptop").get("accessToken").asString()).get("clips")).isEmpty();
+	}
+
+	@Test
+	void theAccessTokenIsSwappedOnTheOpenConnectionBeforeItExpires() throws Exception {
+		assumeLaunchedFleet();
+		List<WebSocket> sockets = new CopyOnWriteArrayList<>();
+		List<String> sent = new CopyOnWriteArrayList<>();
+		List<String> received = new CopyOnWriteArrayList<>();
+		this.page.onWebSocket((socket) -> {
+			sockets.add(socket);
+			socket.onFrameSent((frame) -> sent.add(frame.text()));
+			socket.onFrameReceived((frame) -> received.add(frame.text()));
+		});
+		String email = signUp("Phone");
+		Instant firstTokenGone = Instant.now().plus(LocalFleet.ACCESS_TOKEN_LIFETIME).plusSeconds(3);
+		SdkDevice laptop = device(email, "Laptop", null);
+		// past the first token's expiry: without a swap the gateway would have closed the
+		// socket with 4401 by now
+		Thread.sleep(Math.max(0, Duration.between(Instant.now(), firstTokenGone).toMillis()));
+		laptop.push(Draft.text("after the first token expired"));
+		assertThat(this.page.locator("cs-feed .clip .content").first()).hasText("after the first token expired");
+		assertThat(sockets).hasSize(1);
+		assertThat(sockets.get(0).isClosed()).isFalse();
+		assertThat(sent).anySatisfy((frame) -> assertThat(frame).contains("\"type\":\"auth\""));
+		assertThat(received).anySatisfy((frame) -> assertThat(frame).contains("\"type\":\"authed\""));
+	}
+
+	@Test
+	void aConnectionClosedForAnExpiredTokenIsRefreshedAndResumedWithoutLosingClips() throws Exception {
+		assumeLaunchedFleet();
+		open(ServiceWorkerPolicy.BLOCK);
+		this.context.addInitScript(RECORD_CLOSE_CODES);
+		String email = signUp("Phone");
+		// refreshing fails (a network that drops that one request) until the token is
+		// dead
+		this.page.route("**/v1/auth/refresh", Route::abort);
+		SdkDevice laptop = device(email, "Laptop", null);
+		Awaitility.await().atMost(LocalFleet.ACCESS_TOKEN_LIFETIME.plus(WAIT)).until(() -> closeCodes().contains(4401));
+		laptop.push(Draft.text("missed 1"));
+		laptop.push(Draft.text("missed 2"));
+		this.page.unroute("**/v1/auth/refresh");
+		assertThat(this.page.locator("cs-feed .clip .content")).hasText(new String[] { "missed 2", "missed 1" });
+		awaitLive();
+		laptop.push(Draft.text("live again"));
+		assertThat(this.page.locator("cs-feed .clip .content"))
+			.hasText(new String[] { "live again", "missed 2", "missed 1" });
+	}
+
+	@Test
+	void overTheConnectionLimitThePageBacksOffAndCatchesUpWhenThereIsRoom() throws Exception {
+		assumeLaunchedFleet();
+		this.context.addInitScript(RECORD_CLOSE_CODES);
+		String email = "web-" + UUID.randomUUID() + "@example.com";
+		api.register(email, PASSWORD);
+		String token = login(email, "Scripts").get("accessToken").asString();
+		List<SyncClient> first = fill(1, token);
+		List<SyncClient> second = fill(2, token);
+		signIn(email, "Phone");
+		Awaitility.await().atMost(WAIT).until(() -> closeCodes().contains(4429));
+		assertThat(this.page.locator("cs-status")).hasAttribute("data-state", "waiting");
+		for (int i = 1; i <= 3; i++) {
+			api.push(token, Map.of("id", UUID.randomUUID().toString(), "mime", "text/plain", "encoding", "utf8", "data",
+					"while refused " + i));
+		}
+		first.get(0).close();
+		second.get(0).close();
+		awaitLive();
+		assertThat(this.page.locator("cs-feed .clip .content"))
+			.hasText(new String[] { "while refused 3", "while refused 2", "while refused 1" });
 	}
 
 	@Test
 	void phoneAndDesktopLayouts() throws Exception {
 		String email = signUp("Pixel 9", "ann-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com");
-		SyncClient laptop = connect(email, "Work laptop");
+		SdkDevice laptop = device(email, "Work laptop", null);
 		for (String text : List.of("https://clipsync.dev/docs/protocol", "git clone https://example.com/clipsync.git",
 				"Meeting moved to 15:30, room 4.2")) {
-			laptop.push(text);
-			laptop.next("ack");
+			laptop.push(Draft.text(text));
 		}
-		assertThat(this.page.locator("cs-feed .clip")).hasCount(3);
+		String token = login(email, "Desktop").get("accessToken").asString();
+		pushImage(token, Pictures.png(1600, 1000, 5));
+		assertThat(this.page.locator("cs-feed .clip")).hasCount(4);
+		assertThat(this.page.locator("cs-feed .clip img.preview")).isVisible();
 		Path shots = Path.of(System.getProperty("clipsync.screenshots", "target/screenshots"));
 		Files.createDirectories(shots);
 		this.page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("web-phone.png")));
@@ -399,6 +644,29 @@ class WebClientTest {
 		this.page.emulateMedia(new Page.EmulateMediaOptions().setColorScheme(ColorScheme.DARK));
 		this.page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("web-desktop-dark.png")));
 		assertThat(this.page.locator("cs-devices")).isVisible();
+	}
+
+	/** Runs last: one gateway of the fleet is gone afterwards. */
+	@Test
+	@Order(Integer.MAX_VALUE)
+	void aGatewayRestartSendsThePageToAnotherWithoutLosingClips() throws Exception {
+		assumeLaunchedFleet();
+		this.context.addInitScript(RECORD_CLOSE_CODES);
+		double[] before = { connections(1), connections(2) };
+		String email = signUp("Phone");
+		int gateway = gatewayThatGained(before);
+		SdkDevice laptop = device(email, "Laptop", null);
+		laptop.push(Draft.text("before the restart"));
+		assertThat(this.page.locator("cs-feed .clip .content").first()).hasText("before the restart");
+		// SIGTERM: the gateway drains, closing its connections with 1012
+		fleet.gateway(gateway).destroy();
+		Awaitility.await().atMost(WAIT).until(() -> closeCodes().contains(1012));
+		for (int i = 1; i <= 3; i++) {
+			laptop.push(Draft.text("during the restart " + i));
+		}
+		assertThat(this.page.locator("cs-feed .clip .content")).hasText(new String[] { "during the restart 3",
+				"during the restart 2", "during the restart 1", "before the restart" });
+		awaitLive();
 	}
 
 	private String signUp(String deviceName) {
@@ -415,22 +683,155 @@ class WebClientTest {
 		return email;
 	}
 
+	private void signIn(String email, String deviceName) {
+		if (!this.page.url().startsWith(origin)) {
+			this.page.navigate(origin);
+		}
+		this.page.locator("#email").fill(email);
+		this.page.locator("#password").fill(PASSWORD);
+		this.page.locator("#device-name").fill(deviceName);
+		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+	}
+
 	private void awaitLive() {
 		assertThat(this.page.locator("cs-status")).hasAttribute("data-state", "online",
 				new LocatorAssertions.HasAttributeOptions().setTimeout(WAIT.toMillis()));
+	}
+
+	private void usePassphrase(String passphrase) {
+		this.page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Settings")).click();
+		this.page.locator("#e2e-passphrase").fill(passphrase);
+		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Use this passphrase")).click();
+		assertThat(this.page.locator("#e2e-off"))
+			.isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(WAIT.toMillis()));
+		this.page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Clips")).click();
 	}
 
 	private JsonNode login(String email, String deviceName) throws Exception {
 		return api.login(email, PASSWORD, deviceName);
 	}
 
-	/** Another device of the account, connected through the front door and caught up. */
-	private SyncClient connect(String email, String deviceName) throws Exception {
-		SyncClient client = SyncClient.connect(api.sync(), login(email, deviceName).get("accessToken").asString());
-		this.others.add(client);
-		client.send(Map.of("type", "sync", "after", 0));
-		client.next("synced");
-		return client;
+	/**
+	 * Another device of the account: the Java SDK, connected through the front door and
+	 * caught up.
+	 */
+	private SdkDevice device(String email, String deviceName, String passphrase) {
+		SdkDevice device = SdkDevice.signIn(data.resolve("profiles-" + UUID.randomUUID()), origin, email, PASSWORD,
+				deviceName, passphrase, WAIT);
+		this.others.add(device);
+		return device;
+	}
+
+	/** An image pushed as a blob with a thumbnail, over plain HTTP; its seq. */
+	private static long pushImage(String token, byte[] png) throws Exception {
+		Map<String, Object> ref = Blobs.upload(origin, token, png, "image/png");
+		return api
+			.push(token,
+					Map.of("id", UUID.randomUUID().toString(), "mime", "image/png", "encoding", "base64", "data",
+							Base64.getEncoder().encodeToString(Pictures.thumbnail(png, 320)), "blob", ref))
+			.get("seq")
+			.asLong();
+	}
+
+	/** The first stored clip that matches, as REST answers it. */
+	private static JsonNode awaitClip(String token, Predicate<JsonNode> matches) {
+		return Awaitility.await().atMost(WAIT).until(() -> {
+			for (JsonNode clip : api.clips(token).get("clips")) {
+				if (matches.test(clip)) {
+					return clip;
+				}
+			}
+			return null;
+		}, (clip) -> clip != null);
+	}
+
+	private JsonNode storedClip(String email, long seq) throws Exception {
+		return awaitClip(login(email, "Inspector").get("accessToken").asString(),
+				(clip) -> clip.get("seq").asLong() == seq);
+	}
+
+	private List<Integer> closeCodes() {
+		List<Integer> codes = new ArrayList<>();
+		for (Object code : (List<?>) this.page.evaluate("() => window.closeCodes || []")) {
+			codes.add(((Number) code).intValue());
+		}
+		return codes;
+	}
+
+	/**
+	 * Connections straight to one gateway until it refuses one with 4429: the user then
+	 * holds all it allows. They close with the test.
+	 */
+	private List<SyncClient> fill(int gateway, String token) {
+		URI direct = URI.create("ws://127.0.0.1:" + fleet.gatewayPort(gateway) + "/v1/sync");
+		List<SyncClient> held = new ArrayList<>();
+		for (int i = 0; i <= LocalFleet.CONNECTIONS_PER_USER; i++) {
+			SyncClient client = SyncClient.connectRaw(direct, token);
+			this.others.add(client);
+			JsonNode first = Awaitility.await()
+				.atMost(WAIT)
+				.until(() -> client.isClosed() ? SyncClient.json.createObjectNode()
+						: client.poll(Duration.ofMillis(200)), (message) -> message != null);
+			if (client.isClosed() && !first.has("type")) {
+				assertThat(client.closeCode(WAIT)).isEqualTo(4429);
+				assertThat(held).hasSize(LocalFleet.CONNECTIONS_PER_USER);
+				return held;
+			}
+			assertThat(first.get("type").asString()).isEqualTo("welcome");
+			held.add(client);
+		}
+		throw new AssertionError("gateway " + gateway + " took more than " + LocalFleet.CONNECTIONS_PER_USER
+				+ " connections of one user");
+	}
+
+	/**
+	 * The gateway the page's connection went to: the one whose own connection gauge grew
+	 * by one since {@code before} while the other's did not grow.
+	 */
+	private static int gatewayThatGained(double[] before) throws Exception {
+		double[] after = { connections(1), connections(2) };
+		double first = after[0] - before[0];
+		double second = after[1] - before[1];
+		if (first == 1 && second <= 0) {
+			return 1;
+		}
+		if (second == 1 && first <= 0) {
+			return 2;
+		}
+		throw new AssertionError("cannot tell the page's gateway: connections went from "
+				+ java.util.Arrays.toString(before) + " to " + java.util.Arrays.toString(after));
+	}
+
+	private static double connections(int gateway) throws Exception {
+		String metrics = HttpClient.newHttpClient()
+			.send(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + fleet.gatewayPort(gateway) + "/actuator/prometheus"))
+				.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+			.body();
+		return metrics.lines()
+			.filter((line) -> line.startsWith("clipsync_gateway_connections"))
+			.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+			.sum();
+	}
+
+	/**
+	 * Against a fleet this test did not start, its settings and processes are out of
+	 * reach.
+	 */
+	private static void assumeLaunchedFleet() {
+		Assumptions.assumeTrue(fleet != null, "needs the fleet the test launches (not -Dclipsync.origin)");
+	}
+
+	private static int indexOf(byte[] haystack, byte[] needle) {
+		outer: for (int i = 0; i <= haystack.length - needle.length; i++) {
+			for (int j = 0; j < needle.length; j++) {
+				if (haystack[i + j] != needle[j]) {
+					continue outer;
+				}
+			}
+			return i;
+		}
+		return -1;
 	}
 
 	private static void record(String line) throws Exception {
