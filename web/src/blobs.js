@@ -63,8 +63,9 @@ export async function thumbnail(file) {
 }
 
 /**
- * Upload a file as the blob of clip `id`; sealed first when `key` is set. Resolves with the
- * ref the gateway answered ({blobId, size, sha256}).
+ * Upload a file as the blob of clip `id`; sealed first when `key` is set. Resolves with
+ * `stored`, the ref the gateway answered ({blobId, size, sha256}), and `content`, the ref
+ * of the plaintext (the same unless sealed).
  */
 export async function upload(file, { id, key, userId, onProgress = () => {} }) {
 	const body = key ? await sealFile(file, key, userId, id) : file;
@@ -72,7 +73,8 @@ export async function upload(file, { id, key, userId, onProgress = () => {} }) {
 		throw new api.ApiError(413, 'too_large', tooLargeMessage(file.size));
 	}
 	// the gateway checks the bytes it stored against this, so a damaged upload is refused
-	const digest = e2e.toBase64(new Uint8Array(await crypto.subtle.digest('SHA-256', await body.arrayBuffer())));
+	const bodyDigest = await crypto.subtle.digest('SHA-256', await body.arrayBuffer());
+	const digest = e2e.toBase64(new Uint8Array(bodyDigest));
 	const headers = {
 		'Content-Type': key ? 'application/octet-stream' : (file.type || 'application/octet-stream'),
 		Digest: 'sha-256=' + digest,
@@ -87,13 +89,19 @@ export async function upload(file, { id, key, userId, onProgress = () => {} }) {
 		throw uploadError(answer, file.size);
 	}
 	const ref = answer.json;
-	return { blobId: ref.blobId, size: ref.size, sha256: ref.sha256 };
+	const stored = { blobId: ref.blobId, size: ref.size, sha256: ref.sha256 };
+	if (stored.size !== body.size || stored.sha256 !== hex(bodyDigest)) {
+		throw new api.ApiError(0, 'digest_mismatch', 'The server stored other bytes than were sent. Try again.');
+	}
+	const content = key ? { blobId: ref.blobId, size: file.size,
+		sha256: hex(await crypto.subtle.digest('SHA-256', await file.arrayBuffer())) } : stored;
+	return { stored, content };
 }
 
 async function sealFile(file, key, userId, id) {
 	const parts = [];
 	let index = 0;
-	for (let offset = 0; offset < file.size || index === 0; offset += e2e.CHUNK_BYTES) {
+	for (let offset = 0; offset < file.size; offset += e2e.CHUNK_BYTES) {
 		const plain = new Uint8Array(await file.slice(offset, offset + e2e.CHUNK_BYTES).arrayBuffer());
 		parts.push(await e2e.sealChunk(key, userId, id, index++, plain));
 	}
@@ -148,9 +156,10 @@ function uploadError(answer, size) {
 /**
  * The bytes of a clip's blob, as a Blob of the clip's type: fetched with the access token,
  * resumed with Range where a download breaks off, checked against the ref's digest, and
- * opened chunk by chunk when the clip was encrypted (`key` set).
+ * opened chunk by chunk when the clip was encrypted (`key` set), then checked against the
+ * digest of the plaintext (`content`, the ref inside the sealed clip).
  */
-export async function download(clip, { key, userId, mime, onProgress = () => {} }) {
+export async function download(clip, { key, userId, mime, content, onProgress = () => {} }) {
 	const ref = clip.blob;
 	const target = await api.url('blobs', '/' + encodeURIComponent(ref.blobId));
 	const parts = [];
@@ -227,7 +236,12 @@ export async function download(clip, { key, userId, mime, onProgress = () => {} 
 			throw new api.ApiError(0, 'locked', 'This file cannot be opened with the passphrase of this device.');
 		}
 	}
-	return new Blob(plain, { type: mime });
+	const opened = new Blob(plain, { type: mime });
+	if (content && (opened.size !== content.size
+			|| hex(await crypto.subtle.digest('SHA-256', await opened.arrayBuffer())) !== content.sha256)) {
+		throw new api.ApiError(0, 'digest_mismatch', 'The file opened is not the one the clip names.');
+	}
+	return opened;
 }
 
 function hex(buffer) {

@@ -18,8 +18,8 @@ export async function deriveKey(passphrase, userId) {
 }
 
 /**
- * The push fields for `clip` ({mime, encoding, data}, and for a file its blob ref and name)
- * sealed for clip `id`. The ref goes inside too, so a receiver knows it came with the clip.
+ * The push fields for `clip` ({mime, encoding, data}, and for a file the ref of its
+ * plaintext and its name) sealed for clip `id`.
  */
 export async function seal(key, userId, id, clip) {
 	const inner = { mime: clip.mime, encoding: clip.encoding, data: clip.data };
@@ -63,9 +63,9 @@ export async function openChunk(key, userId, id, index, sealed) {
 		additionalData: utf8.encode(userId + ':' + id + ':' + index) }, key, sealed.subarray(13)));
 }
 
-/** The size of a file once sealed in chunks (an empty file is one empty chunk). */
+/** The size of a file once sealed in chunks (an empty file stays empty). */
 export function sealedSize(plainSize) {
-	return plainSize + Math.max(1, Math.ceil(plainSize / CHUNK_BYTES)) * CHUNK_OVERHEAD;
+	return plainSize + Math.ceil(plainSize / CHUNK_BYTES) * CHUNK_OVERHEAD;
 }
 
 /** The size of a sealed blob's plaintext. */
@@ -93,12 +93,14 @@ export async function open(key, userId, clip) {
 			return null;
 		}
 		const opened = { mime: inner.mime, encoding: inner.encoding || 'utf8', data: inner.data || '' };
-		// the ref the server checked is the one that counts: a sealed ref naming another blob is refused
+		// The sealed ref names the plaintext (its size and digest); it must name the blob the
+		// server checked, or the clip is not what it claims.
 		if (inner.blob && (!clip.blob || inner.blob.blobId !== clip.blob.blobId)) {
 			return null;
 		}
 		if (clip.blob) {
 			opened.blob = clip.blob;
+			opened.content = inner.blob || null;
 			if (typeof inner.name === 'string') {
 				opened.name = inner.name;
 			}

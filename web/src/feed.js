@@ -210,12 +210,12 @@ export class Feed {
 		const id = crypto.randomUUID();
 		const userId = session.get().userId;
 		const preview = await blobs.thumbnail(file);
-		const blob = await blobs.upload(file, { id, key: this.key, userId, onProgress });
+		const { stored: blob, content } = await blobs.upload(file, { id, key: this.key, userId, onProgress });
 		const mime = file.type || 'application/octet-stream';
 		const name = file.name || null;
 		let fields = { mime, encoding: 'base64', data: preview || '', encrypted: false };
 		if (this.key) {
-			fields = await e2e.seal(this.key, userId, id, { ...fields, blob, name });
+			fields = await e2e.seal(this.key, userId, id, { ...fields, blob: content, name });
 		}
 		// the name travels only inside an encrypted clip (the server keeps no file names); here it is kept for this device
 		const item = { id, ...fields, blob, name, queuedAt: Date.now() + Math.random() / 1000 };
@@ -297,7 +297,7 @@ export class Feed {
 				body = await e2e.open(this.key, userId, clip);
 				locked = body === null;
 				if (body && body.blob) {
-					body.size = e2e.plainSize(body.blob.size);
+					body.size = body.content ? body.content.size : e2e.plainSize(body.blob.size);
 				}
 			}
 			else if (clip.blob && clip.name) {
@@ -356,7 +356,8 @@ export class Feed {
 
 	/** The bytes of a file clip as shown (`clip.view`), for Download and Copy. */
 	fetchFile(clip, onProgress) {
-		return blobs.download(clip, { key: this.key, userId: session.get().userId, mime: clip.view.mime, onProgress });
+		return blobs.download(clip, { key: this.key, userId: session.get().userId, mime: clip.view.mime,
+			content: clip.view.content, onProgress });
 	}
 
 	/** Text and files shared to the installed app (Android share sheet), saved by the service worker. */
@@ -403,7 +404,7 @@ export function expiresAt(clip) {
 function view(body) {
 	if (body.blob) {
 		return { kind: 'file', mime: body.mime, size: body.size ?? body.blob.size, name: body.name || null,
-			preview: previewSource(body) };
+			content: body.content || null, preview: previewSource(body) };
 	}
 	if (body.encoding === 'base64') {
 		if (/^image\/(png|jpeg|gif|webp)$/.test(body.mime)) {

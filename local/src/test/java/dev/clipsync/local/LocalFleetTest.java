@@ -1,8 +1,6 @@
 package dev.clipsync.local;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,20 +8,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.clipsync.common.testsupport.LaunchedFleet;
 import dev.clipsync.common.testsupport.SyncClient;
 import dev.clipsync.common.testsupport.TestInfrastructure;
 import org.awaitility.Awaitility;
@@ -55,7 +51,7 @@ class LocalFleetTest {
 	@Test
 	void aBusyPortIsNamedInsteadOfAStackTrace() throws Exception {
 		try (ServerSocket taken = new ServerSocket(0)) {
-			Fleet fleet = Fleet.start(this.data, ports(taken.getLocalPort()));
+			LaunchedFleet fleet = launch(this.data, ports(taken.getLocalPort()));
 			assertThat(fleet.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 			assertThat(fleet.process.exitValue()).isEqualTo(2);
 			assertThat(fleet.output()).contains("port " + taken.getLocalPort() + " (--auth-port)")
@@ -67,7 +63,7 @@ class LocalFleetTest {
 	void aSecondFleetOnTheSameDataFolderIsToldToChooseAnother() throws Exception {
 		try (FileChannel channel = FileChannel.open(this.data.resolve("clipsync-local.lock"), StandardOpenOption.CREATE,
 				StandardOpenOption.WRITE); FileLock held = channel.lock()) {
-			Fleet second = Fleet.start(this.data, ports(0));
+			LaunchedFleet second = launch(this.data, ports(0));
 			assertThat(second.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 			assertThat(second.process.exitValue()).isEqualTo(2);
 			assertThat(second.output()).contains("Another clipsync-local is already using")
@@ -82,8 +78,8 @@ class LocalFleetTest {
 		int[] ports = ports(0);
 		String base = "http://127.0.0.1:" + ports[0];
 		String ann = "ann-" + UUID.randomUUID() + "@example.com";
-		Fleet fleet = Fleet.start(this.data, ports);
-		fleet.awaitRunning();
+		LaunchedFleet fleet = launch(this.data, ports);
+		fleet.awaitRunning(Duration.ofMinutes(10));
 		assertThat(fleet.output()).contains("ClipSync is running at " + base)
 			.contains("ready  front door")
 			.doesNotContain("initdb")
@@ -173,7 +169,7 @@ class LocalFleetTest {
 		register("http://127.0.0.1:" + ports[1], "forged-direct", 429);
 
 		List<ProcessHandle> children = fleet.process.descendants().toList();
-		fleet.stop();
+		fleet.close();
 		for (ProcessHandle child : children) {
 			child.onExit().get(60, TimeUnit.SECONDS);
 			assertThat(child.isAlive()).as("%s", child.info().commandLine()).isFalse();
@@ -181,8 +177,8 @@ class LocalFleetTest {
 		assertThat(fleet.output()).doesNotContain("Exception");
 
 		// again, on the same data: the account and its history are still there
-		Fleet again = Fleet.start(this.data, ports);
-		again.awaitRunning();
+		LaunchedFleet again = launch(this.data, ports);
+		again.awaitRunning(Duration.ofMinutes(10));
 		String tablet = login(base, ann, "Tablet");
 		assertThat(getJson(base + "/v1/clips?after=0", tablet).get("clips").findValuesAsString("data"))
 			.containsExactly("copied on the laptop", "pushed while the other was away");
@@ -292,76 +288,17 @@ class LocalFleetTest {
 	}
 
 	/** The launcher in a process of its own, as `./clipsync-local` runs it. */
-	private static final class Fleet {
-
-		final Process process;
-
-		private final List<String> lines = new ArrayList<>();
-
-		private final CompletableFuture<Void> running = new CompletableFuture<>();
-
-		private Fleet(Process process) {
-			this.process = process;
-			Thread.ofVirtual().start(() -> {
-				try (BufferedReader reader = new BufferedReader(
-						new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-					String line;
-					while ((line = reader.readLine()) != null) {
-						synchronized (this.lines) {
-							this.lines.add(line);
-						}
-						if (line.startsWith("ClipSync is running")) {
-							this.running.complete(null);
-						}
-					}
-				}
-				catch (IOException ex) {
-					// the process is gone
-				}
-				this.running.completeExceptionally(new IllegalStateException("the fleet stopped:\n" + output()));
-			});
-		}
-
-		static Fleet start(Path data, int[] ports) throws IOException {
-			Files.createDirectories(data);
-			List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"),
-					"--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-					LocalFleet.class.getName(), "--data", data.toString(), "--repository",
-					System.getProperty("clipsync.repository"), "--port", Integer.toString(ports[0]), "--auth-port",
-					Integer.toString(ports[1]), "--gateway-ports", ports[2] + "," + ports[3], "--presence-port",
-					Integer.toString(ports[4]), "--postgres-port", Integer.toString(ports[5]), "--redis-port",
-					Integer.toString(ports[6]));
-			return new Fleet(new ProcessBuilder(command).redirectErrorStream(true).start());
-		}
-
-		void awaitRunning() throws Exception {
-			this.running.get(10, TimeUnit.MINUTES);
-		}
-
-		/** Gateway 1 or 2, by the jar its process runs. */
-		ProcessHandle gateway(int number) {
-			return this.process.descendants()
-				.filter((child) -> child.info().commandLine().orElse("").contains("sync-gateway-" + number + ".jar"))
-				.findFirst()
-				.orElseThrow(() -> new AssertionError("no process of sync-gateway-" + number));
-		}
-
-		/**
-		 * Like Ctrl-C: a signal the launcher handles by stopping everything it started.
-		 */
-		void stop() throws InterruptedException {
-			this.process.destroy();
-			if (!this.process.waitFor(2, TimeUnit.MINUTES)) {
-				this.process.destroyForcibly();
-			}
-		}
-
-		String output() {
-			synchronized (this.lines) {
-				return String.join("\n", this.lines);
-			}
-		}
-
+	/** The launcher from this module's classes, as {@code ./clipsync-local} runs it. */
+	private static LaunchedFleet launch(Path data, int[] ports) throws IOException {
+		Files.createDirectories(data);
+		return LaunchedFleet.start(
+				List.of(ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED",
+						"-cp", System.getProperty("java.class.path"), LocalFleet.class.getName(), "--data",
+						data.toString(), "--repository", System.getProperty("clipsync.repository"), "--port",
+						Integer.toString(ports[0]), "--auth-port", Integer.toString(ports[1]), "--gateway-ports",
+						ports[2] + "," + ports[3], "--presence-port", Integer.toString(ports[4]), "--postgres-port",
+						Integer.toString(ports[5]), "--redis-port", Integer.toString(ports[6])),
+				Map.of());
 	}
 
 }

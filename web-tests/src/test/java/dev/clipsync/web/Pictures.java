@@ -50,22 +50,6 @@ final class Pictures {
 		return write(image);
 	}
 
-	/**
-	 * A PNG thumbnail at most {@code side} pixels wide and high, as a client makes one.
-	 */
-	static byte[] thumbnail(byte[] png, int side) throws Exception {
-		BufferedImage image = read(png);
-		double scale = Math.min(1, (double) side / Math.max(image.getWidth(), image.getHeight()));
-		int width = Math.max(1, (int) Math.round(image.getWidth() * scale));
-		int height = Math.max(1, (int) Math.round(image.getHeight() * scale));
-		BufferedImage small = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-		Graphics2D g = small.createGraphics();
-		g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-		g.drawImage(image, 0, 0, width, height, null);
-		g.dispose();
-		return write(small);
-	}
-
 	static BufferedImage read(byte[] png) throws Exception {
 		BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
 		if (image == null) {

@@ -12,7 +12,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,7 @@ import com.microsoft.playwright.options.ServiceWorkerPolicy;
 import dev.clipsync.client.Clip;
 import dev.clipsync.client.ClipSyncException;
 import dev.clipsync.client.Draft;
+import dev.clipsync.client.Progress;
 import dev.clipsync.client.SyncSession;
 import dev.clipsync.client.e2e.ClipCipher;
 import dev.clipsync.common.testsupport.SyncClient;
@@ -407,7 +410,6 @@ class WebClientTest {
 				}""");
 		assertThat(laptop.nextClip().text()).isEqualTo("shared from another app\nhttps://example.com/a");
 
-		String laptopToken = login(email, "Files").get("accessToken").asString();
 		byte[] shared = Base64.getDecoder().decode((String) this.page.evaluate("""
 				async () => {
 					const canvas = document.createElement('canvas');
@@ -423,21 +425,23 @@ class WebClientTest {
 					const bytes = new Uint8Array(await png.arrayBuffer());
 					return btoa(String.fromCharCode(...bytes));
 				}"""));
-		JsonNode clip = awaitClip(laptopToken, (candidate) -> candidate.hasNonNull("blob"));
-		assertThat(clip.get("mime").asString()).isEqualTo("image/png");
-		assertThat(Blobs.download(origin, laptopToken, clip.get("blob").get("blobId").asString())).isEqualTo(shared);
+		Clip clip = laptop.nextClip();
+		assertThat(clip.mime()).isEqualTo("image/png");
+		assertThat(downloaded(laptop, clip)).isEqualTo(shared);
 	}
 
 	@Test
 	void anImageFromAnotherDeviceShowsItsPreviewAndDownloadsWithIdenticalBytes() throws Exception {
 		String email = signUp("Phone");
-		String token = login(email, "Laptop").get("accessToken").asString();
+		SdkDevice laptop = device(email, "Laptop", null);
 		byte[] png = Pictures.png(1600, 1000, 1);
-		long seq = pushImage(token, png);
+		long seq = pushImage(laptop, png);
 		Locator clip = this.page.locator("cs-feed .clip[data-seq='" + seq + "']");
-		assertThat(clip.locator("img.preview")).isVisible();
 		// the inline thumbnail, drawn: the image itself is fetched only on Download
-		assertThat(clip.locator("img.preview").evaluate("(img) => img.complete ? img.naturalWidth : 0")).isEqualTo(320);
+		assertThat(clip.locator("img.preview")).isVisible();
+		assertThat(clip.locator("img.preview").getAttribute("src")).startsWith("data:image/png;base64,");
+		assertThat((Integer) clip.locator("img.preview").evaluate("(img) => img.complete ? img.naturalWidth : 0"))
+			.isPositive();
 		assertThat(clip.locator(".file-info")).containsText("image/png");
 		Download download = this.page.waitForDownload(
 				() -> clip.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Download")).click());
@@ -457,22 +461,21 @@ class WebClientTest {
 	@Test
 	void anImagePickedOnThePageReachesAnotherDeviceWithIdenticalBytes() throws Exception {
 		String email = signUp("Phone");
-		String token = login(email, "Laptop").get("accessToken").asString();
+		SdkDevice laptop = device(email, "Laptop", null);
 		byte[] png = Pictures.png(1400, 900, 2);
 		Path file = Files.write(data.resolve("holiday-" + UUID.randomUUID() + ".png"), png);
 		this.page.locator("#send-file").setInputFiles(file);
-		JsonNode clip = awaitClip(token, (candidate) -> candidate.hasNonNull("blob"));
-		assertThat(clip.get("mime").asString()).isEqualTo("image/png");
-		assertThat(clip.get("encrypted").asBoolean()).isFalse();
-		JsonNode ref = clip.get("blob");
-		assertThat(ref.get("size").asLong()).isEqualTo(png.length);
-		assertThat(ref.get("sha256").asString()).isEqualTo(Blobs.sha256Hex(png));
-		assertThat(Blobs.download(origin, token, ref.get("blobId").asString())).isEqualTo(png);
+		Clip clip = laptop.nextClip();
+		assertThat(clip.mime()).isEqualTo("image/png");
+		assertThat(clip.encrypted()).isFalse();
+		assertThat(clip.blob().size()).isEqualTo(png.length);
+		assertThat(clip.blob().sha256()).isEqualTo(Blobs.sha256Hex(png));
+		assertThat(downloaded(laptop, clip)).isEqualTo(png);
 		// the thumbnail the page drew on a canvas: small, in the image's proportions
-		var thumbnail = Pictures.read(Base64.getDecoder().decode(clip.get("data").asString()));
+		var thumbnail = Pictures.read(clip.bytes());
 		assertThat(thumbnail.getWidth()).isBetween(40, 320);
 		assertThat(thumbnail.getHeight()).isEqualTo(Math.round(thumbnail.getWidth() * 900 / 1400f));
-		Locator shown = this.page.locator("cs-feed .clip[data-seq='" + clip.get("seq").asLong() + "']");
+		Locator shown = this.page.locator("cs-feed .clip[data-seq='" + clip.seq() + "']");
 		assertThat(shown.locator(".file-info")).containsText(file.getFileName().toString());
 		assertThat(shown.locator("img.preview")).isVisible();
 	}
@@ -480,64 +483,45 @@ class WebClientTest {
 	@Test
 	void encryptedImagesTravelBothWaysAndTheServerHoldsNoPlaintext() throws Exception {
 		String email = signUp("Phone");
-		JsonNode laptop = login(email, "Laptop");
-		String token = laptop.get("accessToken").asString();
-		String userId = laptop.get("userId").asString();
+		SdkDevice laptop = device(email, "Laptop", "pictures passphrase");
 		usePassphrase("pictures passphrase");
-		byte[] key = ClipCipher.deriveKey("pictures passphrase", UUID.fromString(userId));
-		ClipCipher cipher = new ClipCipher(key, UUID.fromString(userId));
 
-		// laptop -> page: a blob of several chunks, sealed, with a sealed thumbnail and
-		// name
+		// laptop -> page: a blob of several chunks, sealed, with a sealed thumbnail
 		byte[] png = Pictures.png(1200, 1600, 3);
-		assertThat(png.length).isGreaterThan(2 * Blobs.CHUNK);
-		String id = UUID.randomUUID().toString();
-		Map<String, Object> ref = Blobs.upload(origin, token, Blobs.seal(key, userId, id, png),
-				"application/octet-stream");
-		Map<String, Object> inner = new LinkedHashMap<>();
-		inner.put("mime", "image/png");
-		inner.put("encoding", "base64");
-		inner.put("data", Base64.getEncoder().encodeToString(Pictures.thumbnail(png, 320)));
-		inner.put("blob", ref);
-		inner.put("name", "from-the-laptop.png");
-		long seq = api
-			.push(token, Map.of("id", id, "mime", "application/x-clipsync-e2e", "encoding", "base64", "encrypted", true,
-					"data", cipher.seal(UUID.fromString(id), SyncClient.json.writeValueAsBytes(inner)), "blob", ref))
-			.get("seq")
-			.asLong();
+		assertThat(png.length).isGreaterThan(2 * ClipCipher.BLOB_CHUNK);
+		long seq = pushImage(laptop, png);
 		Locator clip = this.page.locator("cs-feed .clip[data-seq='" + seq + "']");
 		assertThat(clip.locator("img.preview")).isVisible();
-		assertThat(clip.locator(".file-info")).containsText("from-the-laptop.png");
+		assertThat(clip.locator(".badge")).hasText("Encrypted");
+		assertThat(clip.locator(".file-info"))
+			.containsText(String.format(java.util.Locale.ROOT, "%.1f MB", png.length / 1024.0 / 1024.0));
 		Download download = this.page.waitForDownload(
 				() -> clip.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Download")).click());
-		assertThat(download.suggestedFilename()).isEqualTo("from-the-laptop.png");
 		assertThat(Blobs.sha256Hex(Files.readAllBytes(download.path()))).isEqualTo(Blobs.sha256Hex(png));
 
 		// page -> laptop
 		byte[] screenshot = Pictures.png(1300, 1100, 4);
 		Path file = Files.write(data.resolve("screenshot-" + UUID.randomUUID() + ".png"), screenshot);
 		this.page.locator("#send-file").setInputFiles(file);
-		String laptopDevice = laptop.get("deviceId").asString();
-		JsonNode sent = awaitClip(token,
-				(candidate) -> candidate.hasNonNull("blob") && !laptopDevice.equals(candidate.path("from").asString()));
-		assertThat(sent.get("encrypted").asBoolean()).isTrue();
-		assertThat(sent.get("mime").asString()).isEqualTo("application/x-clipsync-e2e");
-		JsonNode opened = SyncClient.json
-			.readTree(cipher.open(UUID.fromString(sent.get("id").asString()), sent.get("data").asString()));
-		assertThat(opened.get("mime").asString()).isEqualTo("image/png");
-		assertThat(opened.get("name").asString()).isEqualTo(file.getFileName().toString());
-		assertThat(opened.get("blob").get("blobId").asString()).isEqualTo(sent.get("blob").get("blobId").asString());
-		assertThat(Pictures.read(Base64.getDecoder().decode(opened.get("data").asString())).getWidth()).isBetween(40,
-				320);
-		byte[] stored = Blobs.download(origin, token, sent.get("blob").get("blobId").asString());
-		// what the server holds and serves is sealed: not a run of the image's bytes in
-		// it
-		assertThat(indexOf(stored, java.util.Arrays.copyOfRange(screenshot, 0, 32))).isEqualTo(-1);
-		assertThat(indexOf(stored,
-				java.util.Arrays.copyOfRange(screenshot, screenshot.length / 2, screenshot.length / 2 + 32)))
-			.isEqualTo(-1);
-		assertThat(Blobs.sha256Hex(Blobs.open(key, userId, sent.get("id").asString(), stored)))
-			.isEqualTo(Blobs.sha256Hex(screenshot));
+		Clip sent = laptop.nextClip();
+		assertThat(sent.encrypted()).isTrue();
+		assertThat(sent.locked()).isFalse();
+		assertThat(sent.mime()).isEqualTo("image/png");
+		assertThat(sent.blob().size()).isEqualTo(screenshot.length);
+		assertThat(sent.blob().sha256()).isEqualTo(Blobs.sha256Hex(screenshot));
+		assertThat(Pictures.read(sent.bytes()).getWidth()).isBetween(40, 320);
+		assertThat(downloaded(laptop, sent)).isEqualTo(screenshot);
+		// what the server holds and serves is sealed: chunk by chunk, no run of the image
+		String token = login(email, "Inspector").get("accessToken").asString();
+		byte[] stored = Blobs.download(origin, token, sent.blob().blobId().toString());
+		assertThat(stored).hasSize((int) ClipCipher.sealedSize(screenshot.length));
+		HexFormat hex = HexFormat.of();
+		assertThat(stored).asHexString()
+			.doesNotContainIgnoringCase(hex.formatHex(screenshot, 0, 32),
+					hex.formatHex(screenshot, screenshot.length / 2, screenshot.length / 2 + 32));
+		JsonNode wire = storedClip(email, sent.seq());
+		assertThat(wire.get("mime").asString()).isEqualTo("application/x-clipsync-e2e");
+		assertThat(wire.get("blob").get("size").asLong()).isEqualTo(stored.length);
 	}
 
 	@Test
@@ -630,8 +614,7 @@ class WebClientTest {
 				"Meeting moved to 15:30, room 4.2")) {
 			laptop.push(Draft.text(text));
 		}
-		String token = login(email, "Desktop").get("accessToken").asString();
-		pushImage(token, Pictures.png(1600, 1000, 5));
+		pushImage(laptop, Pictures.png(1600, 1000, 5));
 		assertThat(this.page.locator("cs-feed .clip")).hasCount(4);
 		assertThat(this.page.locator("cs-feed .clip img.preview")).isVisible();
 		Path shots = Path.of(System.getProperty("clipsync.screenshots", "target/screenshots"));
@@ -722,15 +705,17 @@ class WebClientTest {
 		return device;
 	}
 
-	/** An image pushed as a blob with a thumbnail, over plain HTTP; its seq. */
-	private static long pushImage(String token, byte[] png) throws Exception {
-		Map<String, Object> ref = Blobs.upload(origin, token, png, "image/png");
-		return api
-			.push(token,
-					Map.of("id", UUID.randomUUID().toString(), "mime", "image/png", "encoding", "base64", "data",
-							Base64.getEncoder().encodeToString(Pictures.thumbnail(png, 320)), "blob", ref))
-			.get("seq")
-			.asLong();
+	/** An image pushed by the SDK as a blob, with the preview it makes; its seq. */
+	private static long pushImage(SdkDevice device, byte[] png) throws Exception {
+		Path file = Files.write(data.resolve("picture-" + UUID.randomUUID() + ".png"), png);
+		return device.push(device.client.upload(file, "image/png", Progress.NONE));
+	}
+
+	/** The content of a blob clip, downloaded by the SDK. */
+	private static byte[] downloaded(SdkDevice device, Clip clip) throws Exception {
+		Path target = data.resolve("download-" + UUID.randomUUID());
+		device.client.download(clip, target, Progress.NONE);
+		return Files.readAllBytes(target);
 	}
 
 	/** The first stored clip that matches, as REST answers it. */
@@ -798,8 +783,8 @@ class WebClientTest {
 		if (second == 1 && first <= 0) {
 			return 2;
 		}
-		throw new AssertionError("cannot tell the page's gateway: connections went from "
-				+ java.util.Arrays.toString(before) + " to " + java.util.Arrays.toString(after));
+		throw new AssertionError("cannot tell the page's gateway: connections went from " + Arrays.toString(before)
+				+ " to " + Arrays.toString(after));
 	}
 
 	private static double connections(int gateway) throws Exception {
@@ -820,18 +805,6 @@ class WebClientTest {
 	 */
 	private static void assumeLaunchedFleet() {
 		Assumptions.assumeTrue(fleet != null, "needs the fleet the test launches (not -Dclipsync.origin)");
-	}
-
-	private static int indexOf(byte[] haystack, byte[] needle) {
-		outer: for (int i = 0; i <= haystack.length - needle.length; i++) {
-			for (int j = 0; j < needle.length; j++) {
-				if (haystack[i + j] != needle[j]) {
-					continue outer;
-				}
-			}
-			return i;
-		}
-		return -1;
 	}
 
 	private static void record(String line) throws Exception {
