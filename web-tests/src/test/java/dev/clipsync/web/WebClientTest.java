@@ -481,6 +481,46 @@ class WebClientTest {
 	}
 
 	@Test
+	void anImagePastedIntoTheBoxOrOnTheClipboardIsSentAsAFile() throws Exception {
+		String email = signUp("Phone");
+		SdkDevice laptop = device(email, "Laptop", null);
+		byte[] pasted = Base64.getDecoder().decode((String) this.page.evaluate("""
+				async () => {
+					const canvas = document.createElement('canvas');
+					canvas.width = 80;
+					canvas.height = 60;
+					canvas.getContext('2d').fillRect(0, 0, 40, 30);
+					const png = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+					const data = new DataTransfer();
+					data.items.add(new File([png], 'pasted.png', { type: 'image/png' }));
+					document.querySelector('#send-text').dispatchEvent(new ClipboardEvent('paste',
+							{ clipboardData: data, bubbles: true, cancelable: true }));
+					return btoa(String.fromCharCode(...new Uint8Array(await png.arrayBuffer())));
+				}"""));
+		Clip clip = laptop.nextClip();
+		assertThat(clip.mime()).isEqualTo("image/png");
+		assertThat(downloaded(laptop, clip)).isEqualTo(pasted);
+		assertThat(this.page.locator("#send-text")).hasValue("");
+
+		// an image on this device's clipboard, sent with one tap
+		this.page.evaluate("""
+				async () => {
+					const canvas = document.createElement('canvas');
+					canvas.width = 50;
+					canvas.height = 40;
+					canvas.getContext('2d').fillRect(10, 10, 20, 20);
+					const png = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+					await navigator.clipboard.write([new ClipboardItem({ 'image/png': png })]);
+				}""");
+		this.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send clipboard")).click();
+		Clip copied = laptop.nextClip();
+		assertThat(copied.mime()).isEqualTo("image/png");
+		// the browser's clipboard may encode the PNG anew: the picture is what must match
+		var image = Pictures.read(downloaded(laptop, copied));
+		assertThat(image.getWidth() + "x" + image.getHeight()).isEqualTo("50x40");
+	}
+
+	@Test
 	void encryptedImagesTravelBothWaysAndTheServerHoldsNoPlaintext() throws Exception {
 		String email = signUp("Phone");
 		SdkDevice laptop = device(email, "Laptop", "pictures passphrase");
