@@ -460,10 +460,12 @@ final class DrillDevice implements AutoCloseable {
 		@Override
 		public @Nullable CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
 			this.partial.append(data);
+			// Part of a large message is news too: pinging while one is still arriving
+			// only adds a send that can race the server's close.
+			this.heardNanos = System.nanoTime();
 			if (last) {
 				String text = this.partial.toString();
 				this.partial.setLength(0);
-				this.heardNanos = System.nanoTime();
 				handle(json.readTree(text));
 			}
 			more(webSocket);
@@ -493,7 +495,8 @@ final class DrillDevice implements AutoCloseable {
 
 		@Override
 		public void onError(WebSocket webSocket, Throwable error) {
-			end(new Ending(1006, "(" + error.getClass().getSimpleName() + ")", System.nanoTime()));
+			end(new Ending(1006, "(" + error.getClass().getSimpleName() + ": " + error.getMessage() + ")",
+					System.nanoTime()));
 		}
 
 		private void more(WebSocket webSocket) {

@@ -183,10 +183,18 @@ final class ClientSession {
 	}
 
 	/**
-	 * A presence change of the user's devices: passed on after anything queued before.
+	 * A presence change of the user's devices: passed on after anything queued before
+	 * (the session hears them from before its welcome is sent).
 	 */
 	void onPresence(Object presence) {
-		enqueue(() -> send(presence));
+		enqueue(() -> {
+			// Before the welcome nothing may be sent; the greeting after it reads
+			// presence
+			// afresh, so this change is in it.
+			if (this.welcomed) {
+				send(presence);
+			}
+		});
 	}
 
 	/**
@@ -432,7 +440,16 @@ final class ClientSession {
 
 	void ping(Instant now) {
 		this.lastPingAt = now;
-		this.outbox.offer(new PingMessage());
+		// Only an idle connection needs a ping: a busy one is watched by the write
+		// timeout.
+		// A ping behind a stalled backlog would also do harm: the client's pong reaches
+		// the
+		// gateway after the 1013 that the stall brings, when Jetty has already closed the
+		// socket, and the kernel's reset then throws away the close frame the client has
+		// not read yet (it saw 1006 in the stalled-reader drill).
+		if (this.outbox.queuedBytes() == 0) {
+			this.outbox.offer(new PingMessage());
+		}
 	}
 
 	/**
