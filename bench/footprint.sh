@@ -10,7 +10,7 @@
 # Environment:
 #   DEVICES      WebSockets to connect for the loaded measurement (1000; 0 skips it)
 #   RUNS         starts in a row, the first cold (3)
-#   PORT_BASE    first of the 8 ports used (38180)
+#   PORT_BASE    first of the 8 ports used (28180; below the ephemeral range)
 #   FLEET_OPTS   more launcher options, e.g. "--gateways 1"
 #   LAUNCHER_JAVA_OPTS  the launcher's JVM options (default: those of ./clipsync-local)
 #   SKIP_BUILD=1 use the jars already built
@@ -22,10 +22,11 @@ cd "$(dirname "$0")/.."
 
 DEVICES=${DEVICES:-1000}
 RUNS=${RUNS:-3}
-PORT_BASE=${PORT_BASE:-38180}
+PORT_BASE=${PORT_BASE:-28180}
 read -r -a fleet_opts <<<"${FLEET_OPTS:-}"
 # the launcher's JVM as ./clipsync-local starts it
-LAUNCHER_JAVA_OPTS=${LAUNCHER_JAVA_OPTS:-$(sed -n 's/^exec java \(.*\) \\$/\1/p' clipsync-local)}
+LAUNCHER_JAVA_OPTS=${LAUNCHER_JAVA_OPTS:-$(sed -n 's/^launcher_opts="\(.*\)"$/\1/p' clipsync-local)}
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 p=$PORT_BASE
 ports=(--port $p --auth-port $((p + 1)) --gateway-ports $((p + 2)),$((p + 4)) --presence-port $((p + 3))
 	--postgres-port $((p + 6)) --redis-port $((p + 7)))
@@ -102,8 +103,8 @@ memory() { # TITLE: one line per process, then the totals
 		case $cmd in
 		*watchdog.sh*) name=watchdog ;;
 		*redis-server*) name=redis ;;
-		*--server.port=*)
-			name="$(grep -o 'run/[a-z-]*/' <<<"$cmd" | head -n1 | sed 's/run\///; s/\///') :$(grep -o -- '--server.port=[0-9]*' <<<"$cmd" | cut -d= -f2)"
+		*-Dclipsync.local.service=*) # the name the launcher gives it
+			name=$(grep -o -- '-Dclipsync.local.service=[a-z0-9-]*' <<<"$cmd" | cut -d= -f2)
 			;;
 		*) name=$(cat "/proc/$pid/comm" 2>/dev/null || echo "?") ;;
 		esac

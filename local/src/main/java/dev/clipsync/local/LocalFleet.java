@@ -71,6 +71,14 @@ public final class LocalFleet implements Callable<Integer> {
 			description = "The ClipSync checkout whose jars to run (default: ${DEFAULT-VALUE}).")
 	Path repository = Path.of(".");
 
+	/**
+	 * Database connections per process: one person's devices need few, and each is a
+	 * PostgreSQL backend process of a few MB (production's gateway pool is 32).
+	 */
+	private static final int AUTH_POOL = 4;
+
+	private static final int GATEWAY_POOL = 6;
+
 	private final List<AutoCloseable> running = new ArrayList<>();
 
 	private final CountDownLatch stopped = new CountDownLatch(1);
@@ -135,7 +143,9 @@ public final class LocalFleet implements Callable<Integer> {
 		Watchdog watchdog = Watchdog.start(this.data);
 		this.running.add(watchdog);
 		long start = System.nanoTime();
-		LocalPostgres postgres = LocalPostgres.start(this.data, this.postgresPort, !this.unsafeFast, logs);
+		// every pool full, plus the launcher's own connection and a few for psql
+		int connections = AUTH_POOL + GATEWAY_POOL * gatewayPorts.length + 5;
+		LocalPostgres postgres = LocalPostgres.start(this.data, this.postgresPort, !this.unsafeFast, connections, logs);
 		this.running.add(postgres);
 		watchdog.postgres(postgres.dataDirectory());
 		ready("PostgreSQL", "127.0.0.1:" + this.postgresPort, start);
@@ -158,14 +168,17 @@ public final class LocalFleet implements Callable<Integer> {
 		Map<String, String> authEnvironment = Map.of("CLIPSYNC_TOKENS_SIGNINGKEYS_0_PRIVATEKEYPEM",
 				SigningKey.pem(this.data), "CLIPSYNC_TOKENS_SIGNINGKEYS_0_ID", "local");
 		List<ServiceProcess> services = new ArrayList<>();
-		services.add(ServiceProcess.start("auth-service", jar("auth-service"), this.authPort, database, authEnvironment,
-				logs));
+		ServiceJars jars = new ServiceJars(this.data.resolve("run"),
+				ProcessHandle.current().info().command().orElse("java"));
+		services.add(ServiceProcess.start("auth-service", jars.prepare("auth-service", jar("auth-service")),
+				this.authPort, withPool(database, AUTH_POOL), authEnvironment, logs));
 		for (int i = 0; i < gatewayPorts.length; i++) {
-			services.add(ServiceProcess.start("sync-gateway-" + (i + 1), jar("sync-gateway"), gatewayPorts[i], database,
-					Map.of(), logs));
+			services
+				.add(ServiceProcess.start("sync-gateway-" + (i + 1), jars.prepare("sync-gateway", jar("sync-gateway")),
+						gatewayPorts[i], withPool(database, GATEWAY_POOL), Map.of(), logs));
 		}
-		services.add(ServiceProcess.start("presence-service", jar("presence-service"), this.presencePort, shared,
-				Map.of(), logs));
+		services.add(ServiceProcess.start("presence-service", jars.prepare("presence-service", jar("presence-service")),
+				this.presencePort, shared, Map.of(), logs));
 		this.running.addAll(services);
 		services.forEach((service) -> watchdog.process(service.pid()));
 		for (ServiceProcess service : services) {
@@ -179,6 +192,14 @@ public final class LocalFleet implements Callable<Integer> {
 					this.presencePort, proxyAddress, Files.isDirectory(web) ? web.toAbsolutePath() : null));
 		this.running.add(frontDoor::close);
 		ready("front door", "http://127.0.0.1:" + this.port, start);
+	}
+
+	private static Map<String, String> withPool(Map<String, String> settings, int size) {
+		Map<String, String> pooled = new LinkedHashMap<>(settings);
+		pooled.put("spring.datasource.hikari.maximum-pool-size", Integer.toString(size));
+		// an idle fleet keeps one connection open, not the whole pool
+		pooled.put("spring.datasource.hikari.minimum-idle", "1");
+		return pooled;
 	}
 
 	private static void ready(String component, String where, long startedNanos) {

@@ -33,7 +33,8 @@ final class LocalPostgres implements AutoCloseable {
 		this.data = data;
 	}
 
-	static LocalPostgres start(Path dataDir, int port, boolean durable, Path logs) throws IOException, SQLException {
+	static LocalPostgres start(Path dataDir, int port, boolean durable, int maxConnections, Path logs)
+			throws IOException, SQLException {
 		Path data = dataDir.resolve("postgres");
 		Files.createDirectories(data);
 		String onOrOff = durable ? "on" : "off";
@@ -48,6 +49,10 @@ final class LocalPostgres implements AutoCloseable {
 			.setServerConfig("fsync", onOrOff)
 			.setServerConfig("synchronous_commit", onOrOff)
 			.setServerConfig("full_page_writes", onOrOff)
+			// one person's clips: a small cache (the default is 128 MB) and as many
+			// connections as the fleet's pools can open
+			.setServerConfig("shared_buffers", "16MB")
+			.setServerConfig("max_connections", Integer.toString(maxConnections))
 			.setOutputRedirector(log)
 			.setErrorRedirector(log)
 			.start();

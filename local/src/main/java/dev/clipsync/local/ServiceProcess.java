@@ -5,9 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,38 +26,40 @@ final class ServiceProcess implements AutoCloseable {
 
 	private final long startedAt = System.nanoTime();
 
-	private ServiceProcess(String name, Process process, int port) {
+	/**
+	 * Long enough to write the AOT cache (a JVM of its own) after the service has
+	 * stopped.
+	 */
+	private final Duration stopTimeout;
+
+	private ServiceProcess(String name, Process process, int port, Duration stopTimeout) {
 		this.name = name;
 		this.process = process;
 		this.port = port;
+		this.stopTimeout = stopTimeout;
 	}
 
-	static ServiceProcess start(String name, Path jar, int port, Map<String, String> settings,
+	static ServiceProcess start(String name, ServiceJars.Launch launch, int port, Map<String, String> settings,
 			Map<String, String> environment, Path logs) throws IOException {
-		if (!Files.isRegularFile(jar)) {
-			throw new IOException(jar + " is missing; build first: ./mvnw -DskipTests package");
-		}
-		// Run a copy: a rebuild of the checkout while the fleet runs must not pull
-		// classes out from under a running service.
-		Path copy = logs.resolveSibling("run").resolve(name + ".jar");
-		Files.createDirectories(copy.getParent());
-		Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
-		command.add("-Xmx384m");
-		command.add("-XX:+UseSerialGC");
+		// names the process in ps and for bench/footprint.sh
+		command.add("-Dclipsync.local.service=" + name);
+		command.addAll(launch.options());
 		command.add("-jar");
-		command.add(copy.toAbsolutePath().toString());
+		command.add(launch.jar().toAbsolutePath().toString());
 		command.add("--server.port=" + port);
 		command.add("--logging.structured.format.console=");
 		settings.forEach((key, value) -> command.add("--" + key + "=" + value));
 		ProcessBuilder builder = new ProcessBuilder(Detached.command(command));
 		// Secrets go in the environment, not the command line other users can read.
+		builder.environment().putAll(JvmOptions.environment());
 		builder.environment().putAll(environment);
 		Process process = builder.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile()))
 			.start();
-		return new ServiceProcess(name, process, port);
+		return new ServiceProcess(name, process, port,
+				launch.recordsCache() ? Duration.ofMinutes(3) : Duration.ofSeconds(20));
 	}
 
 	String name() {
@@ -113,7 +113,7 @@ final class ServiceProcess implements AutoCloseable {
 	public void close() {
 		this.process.destroy();
 		try {
-			if (!this.process.waitFor(20, TimeUnit.SECONDS)) {
+			if (!this.process.waitFor(this.stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
 				this.process.destroyForcibly().waitFor();
 			}
 		}

@@ -1,18 +1,23 @@
 package dev.clipsync.local;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -102,6 +107,15 @@ class LocalFleetTest {
 				(csp) -> assertThat(csp).contains("script-src 'self'").contains("frame-ancestors 'none'"));
 		assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
 		assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+
+		// a handshake a gateway refuses reaches the client as the gateway answered it:
+		// status, WWW-Authenticate and the problem detail saying why
+		String refused = refusedHandshake(ports[0], "not-a-token");
+		assertThat(refused).startsWith("HTTP/1.1 401")
+			.containsIgnoringCase("WWW-Authenticate: Bearer error=\"invalid_token\"")
+			.containsIgnoringCase("Content-Type: application/problem+json")
+			.contains("\"code\":\"unauthorized\"")
+			.contains("refresh it");
 
 		post(base + "/v1/auth/register", Map.of("email", ann, "password", PASSWORD), null, 201);
 		String laptop = login(base, ann, "Laptop");
@@ -240,6 +254,43 @@ class LocalFleetTest {
 		return (int) Double.parseDouble(matcher.group(1));
 	}
 
+	/**
+	 * A WebSocket handshake written by hand (the JDK's client keeps a refusal's body to
+	 * itself): the whole answer, status line, headers and body.
+	 */
+	private static String refusedHandshake(int port, String token) throws IOException {
+		try (Socket socket = new Socket("127.0.0.1", port)) {
+			socket.setSoTimeout(30_000);
+			socket.getOutputStream()
+				.write(("GET /v1/sync HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+						+ "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+						+ "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: clipsync.v1\r\n"
+						+ "Authorization: Bearer " + token + "\r\n\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
+			BufferedReader reader = new BufferedReader(
+					new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+			StringBuilder answer = new StringBuilder();
+			int length = 0;
+			String line;
+			while ((line = reader.readLine()) != null && !line.isEmpty()) {
+				answer.append(line).append('\n');
+				if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+					length = Integer.parseInt(line.substring(line.indexOf(':') + 1).trim());
+				}
+			}
+			char[] body = new char[length];
+			int read = 0;
+			while (read < length) {
+				int n = reader.read(body, read, length - read);
+				if (n < 0) {
+					break;
+				}
+				read += n;
+			}
+			return answer.append('\n').append(body, 0, read).toString();
+		}
+	}
+
 	/** Free ports: front door, auth, gateway 1, gateway 2, presence, postgres, redis. */
 	private static int[] ports(int authPort) {
 		int[] ports = new int[7];
@@ -287,7 +338,6 @@ class LocalFleetTest {
 			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
-	/** The launcher in a process of its own, as `./clipsync-local` runs it. */
 	/** The launcher from this module's classes, as {@code ./clipsync-local} runs it. */
 	private static LaunchedFleet launch(Path data, int[] ports) throws IOException {
 		Files.createDirectories(data);

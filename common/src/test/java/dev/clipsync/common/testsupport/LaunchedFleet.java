@@ -81,11 +81,14 @@ public final class LaunchedFleet implements AutoCloseable {
 
 	/**
 	 * @param number 1 or 2
-	 * @return that gateway's process, found by the jar it runs
+	 * @return that gateway's process, found by the name the launcher gives it
 	 */
 	public ProcessHandle gateway(int number) {
 		return this.process.descendants()
-			.filter((child) -> child.info().commandLine().orElse("").contains("sync-gateway-" + number + ".jar"))
+			.filter((child) -> child.info()
+				.commandLine()
+				.orElse("")
+				.contains("-Dclipsync.local.service=sync-gateway-" + number + " "))
 			.findFirst()
 			.orElseThrow(() -> new AssertionError("no process of sync-gateway-" + number));
 	}
@@ -103,7 +106,8 @@ public final class LaunchedFleet implements AutoCloseable {
 	@Override
 	public void close() throws InterruptedException {
 		this.process.destroy();
-		if (!this.process.waitFor(2, TimeUnit.MINUTES)) {
+		// the first stop after a build also writes the services' AOT caches
+		if (!this.process.waitFor(5, TimeUnit.MINUTES)) {
 			this.process.destroyForcibly();
 		}
 	}

@@ -20,8 +20,6 @@ import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
-import org.springframework.web.reactive.socket.client.WebSocketClient;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
 import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
@@ -101,11 +99,11 @@ public class FrontDoor {
 	@Bean
 	GatewayWebSocketProxy gatewayWebSocketProxy(HttpClient httpClient,
 			ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
-		WebSocketClient client = new ReactorNettyWebSocketClient(httpClient,
-				() -> WebsocketClientSpec.builder().handlePing(false).maxFramePayloadLength(MAX_FRAME));
 		WebSocketService server = new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
 				() -> WebsocketServerSpec.builder().handlePing(false).maxFramePayloadLength(MAX_FRAME)));
-		return new GatewayWebSocketProxy(client, server, headersFilters);
+		return new GatewayWebSocketProxy(httpClient,
+				() -> WebsocketClientSpec.builder().handlePing(false).maxFramePayloadLength(MAX_FRAME), server,
+				headersFilters);
 	}
 
 	@Bean

@@ -4,10 +4,14 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.function.Supplier;
 
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.WebsocketClientSpec;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -22,6 +26,7 @@ import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.server.ServerWebExchange;
@@ -41,15 +46,22 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.s
  */
 final class GatewayWebSocketProxy implements GlobalFilter, Ordered {
 
-	private final WebSocketClient client;
+	/** The hop-by-hop and handshake headers of a gateway's refusal, not passed on. */
+	private static final Set<String> NOT_PASSED_ON = Set.of("connection", "keep-alive", "transfer-encoding",
+			"content-length", "upgrade");
+
+	private final HttpClient httpClient;
+
+	private final Supplier<WebsocketClientSpec.Builder> clientSpec;
 
 	private final WebSocketService server;
 
 	private final ObjectProvider<List<HttpHeadersFilter>> headersFilters;
 
-	GatewayWebSocketProxy(WebSocketClient client, WebSocketService server,
-			ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
-		this.client = client;
+	GatewayWebSocketProxy(HttpClient httpClient, Supplier<WebsocketClientSpec.Builder> clientSpec,
+			WebSocketService server, ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
+		this.httpClient = httpClient;
+		this.clientSpec = clientSpec;
 		this.server = server;
 		this.headersFilters = headersFilters;
 	}
@@ -81,7 +93,10 @@ final class GatewayWebSocketProxy implements GlobalFilter, Ordered {
 
 		Sinks.One<WebSocketSession> connected = Sinks.one();
 		Sinks.Empty<Void> clientGone = Sinks.empty();
-		this.client.execute(gateway, headers, new WebSocketHandler() {
+		RefusedHandshake refusal = new RefusedHandshake();
+		WebSocketClient client = new ReactorNettyWebSocketClient(this.httpClient.doOnConnected(
+				(connection) -> connection.addHandlerFirst(RefusedHandshake.NAME, refusal)), this.clientSpec);
+		client.execute(gateway, headers, new WebSocketHandler() {
 
 			@Override
 			public List<String> getSubProtocols() {
@@ -99,23 +114,30 @@ final class GatewayWebSocketProxy implements GlobalFilter, Ordered {
 		return connected.asMono()
 			.flatMap((upstream) -> this.server.handleRequest(exchange, new Pipe(upstream, clientGone))
 				.doOnError((ex) -> clientGone.tryEmitEmpty()))
-			.onErrorResume(WebSocketClientHandshakeException.class, (ex) -> refused(exchange, ex))
+			.onErrorResume(WebSocketClientHandshakeException.class, (ex) -> refused(exchange, ex, refusal.body()))
 			.onErrorResume((ex) -> !(ex instanceof WebSocketClientHandshakeException),
 					(ex) -> unavailable(exchange.getResponse()));
 	}
 
-	/** The gateway answered the handshake with something other than 101: pass it on. */
-	private static Mono<Void> refused(ServerWebExchange exchange, WebSocketClientHandshakeException ex) {
+	/**
+	 * The gateway answered the handshake with something other than 101: pass it on as it
+	 * came, status, headers ({@code WWW-Authenticate}, {@code Retry-After}, ...) and the
+	 * problem detail saying why.
+	 */
+	private static Mono<Void> refused(ServerWebExchange exchange, WebSocketClientHandshakeException ex, byte[] body) {
 		ServerHttpResponse response = exchange.getResponse();
-		int status = ex.response().status().code();
-		response.setStatusCode(HttpStatus.valueOf(status));
-		for (String name : List.of(HttpHeaders.WWW_AUTHENTICATE, HttpHeaders.RETRY_AFTER)) {
-			String value = ex.response().headers().get(name);
-			if (value != null) {
-				response.getHeaders().set(name, value);
+		HttpStatus status = HttpStatus.valueOf(ex.response().status().code());
+		ex.response().headers().forEach((header) -> {
+			String name = header.getKey().toLowerCase(Locale.ROOT);
+			if (!NOT_PASSED_ON.contains(name) && !name.startsWith("sec-websocket")) {
+				response.getHeaders().add(header.getKey(), header.getValue());
 			}
+		});
+		if (body.length == 0) {
+			return Problems.write(response, status);
 		}
-		return Problems.write(response, HttpStatus.valueOf(status));
+		response.setStatusCode(status);
+		return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
 	}
 
 	private static Mono<Void> unavailable(ServerHttpResponse response) {
