@@ -39,6 +39,8 @@ fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 work=$(mktemp -d)
+# a copy, so a rebuild while this runs does not change the launcher under it
+cp local/target/local-0.1.0-SNAPSHOT.jar "$work/local.jar"
 launcher=
 ready=
 cleanup() {
@@ -52,7 +54,7 @@ trap cleanup EXIT
 
 start_fleet() { # sets launcher and ready (seconds)
 	# shellcheck disable=SC2086 # options, one a word
-	java $LAUNCHER_JAVA_OPTS -jar local/target/local-0.1.0-SNAPSHOT.jar --repository . --data "$work/data" "${ports[@]}" \
+	java $LAUNCHER_JAVA_OPTS -jar "$work/local.jar" --repository . --data "$work/data" "${ports[@]}" \
 		"${fleet_opts[@]}" >"$work/launcher.out" 2>&1 &
 	launcher=$!
 	for _ in $(seq 1 600); do

@@ -69,6 +69,10 @@ final class ServiceJars {
 			// options being measured: a cache recorded with others would not fit
 			return new Launch(jar, options, false);
 		}
+		// What could not be cached (classes of optional libraries, JFR events, a few code
+		// stubs) is reported as warnings, many and harmless: those parts load the usual
+		// way. Only errors go to the log.
+		options.add("-Xlog:aot*=error");
 		Path cache = directory.resolve(CACHE);
 		if (Files.isRegularFile(cache)) {
 			options.add("-XX:AOTCache=" + cache.toAbsolutePath());
@@ -78,10 +82,6 @@ final class ServiceJars {
 			return new Launch(jar, options, false);
 		}
 		options.add("-XX:AOTCacheOutput=" + cache.toAbsolutePath());
-		// what could not be cached (classes of optional libraries, JFR events) is
-		// reported
-		// as warnings, many and harmless; only errors go to the log
-		options.add("-Xlog:aot*=error");
 		return new Launch(jar, options, true);
 	}
 

@@ -58,6 +58,14 @@ public class FrontDoor {
 		properties.put("server.port", settings.port());
 		properties.put("spring.cloud.compatibility-verifier.enabled", "false");
 		properties.put("spring.cloud.refresh.enabled", "false");
+		// Warnings nobody can act on: Spring Cloud Gateway's own properties use a form
+		// Hibernate Validator deprecates, and Reactor Netty reports a gateway's refused
+		// handshake (an expired token), which is passed on to the client, with a stack
+		// trace.
+		properties.put("logging.level.org.hibernate.validator.internal.metadata.aggregated.CascadingMetaDataBuilder",
+				"error");
+		properties.put("logging.level.reactor.netty.http.client.HttpClientConnect", "error");
+		properties.put("logging.level.reactor.netty.channel.FluxReceive", "error");
 		String gateway = "spring.cloud.gateway.server.webflux.";
 		// ForwardedHeaders replaces these; Spring Cloud Gateway's own would append.
 		properties.put(gateway + "x-forwarded.enabled", "false");

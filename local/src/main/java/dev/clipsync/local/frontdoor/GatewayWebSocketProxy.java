@@ -94,8 +94,11 @@ final class GatewayWebSocketProxy implements GlobalFilter, Ordered {
 		Sinks.One<WebSocketSession> connected = Sinks.one();
 		Sinks.Empty<Void> clientGone = Sinks.empty();
 		RefusedHandshake refusal = new RefusedHandshake();
-		WebSocketClient client = new ReactorNettyWebSocketClient(this.httpClient.doOnConnected(
-				(connection) -> connection.addHandlerFirst(RefusedHandshake.NAME, refusal)), this.clientSpec);
+		// on every request, whether its connection is new or from the pool
+		WebSocketClient client = new ReactorNettyWebSocketClient(
+				this.httpClient
+					.doOnRequest((request, connection) -> connection.addHandlerFirst(RefusedHandshake.NAME, refusal)),
+				this.clientSpec);
 		client.execute(gateway, headers, new WebSocketHandler() {
 
 			@Override
