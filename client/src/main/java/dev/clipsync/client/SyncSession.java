@@ -258,8 +258,15 @@ public final class SyncSession implements AutoCloseable {
 			.header("Authorization", "Bearer " + token)
 			.subprotocols("clipsync.v1")
 			.connectTimeout(Duration.ofSeconds(10))
-			.buildAsync(uri, new Receiver(generation))
-			.whenComplete((socket, failure) -> post(() -> opened(generation, socket, failure, token)));
+			.buildAsync(uri, new Receiver(generation, token))
+			.whenComplete((socket, failure) -> {
+				// Success is taken in Receiver.onOpen, which comes before any message:
+				// here
+				// it could come after the welcome.
+				if (failure != null) {
+					post(() -> opened(generation, null, failure, token));
+				}
+			});
 	}
 
 	private void opened(int generation, @Nullable WebSocket socket, @Nullable Throwable failure, String token) {
@@ -692,10 +699,19 @@ public final class SyncSession implements AutoCloseable {
 
 		private final int generation;
 
+		private final String token;
+
 		private final StringBuilder partial = new StringBuilder();
 
-		Receiver(int generation) {
+		Receiver(int generation, String token) {
 			this.generation = generation;
+			this.token = token;
+		}
+
+		@Override
+		public void onOpen(WebSocket webSocket) {
+			SyncSession.this.post(() -> opened(this.generation, webSocket, null, this.token));
+			webSocket.request(1);
 		}
 
 		@Override

@@ -50,25 +50,11 @@ final class SdkDevice implements AutoCloseable {
 			client.enableE2e(passphrase);
 		}
 		SdkDevice device = new SdkDevice(client, wait);
-		// The SDK sometimes handles the welcome before it holds the socket, and then its
-		// sync (and any outbox push) is dropped: no "synced" comes on that connection. A
-		// new session is tried then, so the tests here are about the page.
-		for (int attempt = 1;; attempt++) {
-			device.session = client.connect(device.listener, false);
-			try {
-				Awaitility.await()
-					.atMost(wait.dividedBy(3))
-					.until(() -> device.session.state() == SyncSession.State.CONNECTED && device.listener.synced);
-				return device;
-			}
-			catch (RuntimeException ex) {
-				device.close();
-				if (attempt == 3) {
-					throw new AssertionError("the SDK did not catch up; its sessions went through " + device.states(),
-							ex);
-				}
-			}
-		}
+		device.session = client.connect(device.listener, false);
+		Awaitility.await()
+			.atMost(wait)
+			.until(() -> device.session.state() == SyncSession.State.CONNECTED && device.listener.synced);
+		return device;
 	}
 
 	/** Pushes and waits for the ack; the clip's seq. */
