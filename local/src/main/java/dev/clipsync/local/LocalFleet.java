@@ -3,6 +3,10 @@ package dev.clipsync.local;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 
 import dev.clipsync.local.frontdoor.FrontDoor;
@@ -21,8 +28,6 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Starts the whole fleet on this machine and keeps it running until Ctrl-C: PostgreSQL
@@ -181,17 +186,64 @@ public final class LocalFleet implements Callable<Integer> {
 				this.presencePort, shared, Map.of(), logs));
 		this.running.addAll(services);
 		services.forEach((service) -> watchdog.process(service.pid()));
-		for (ServiceProcess service : services) {
-			service.awaitReady(Duration.ofMinutes(5), logs);
-			ready(service.name(), "127.0.0.1:" + service.port(), service.startedAt());
-		}
-		start = System.nanoTime();
+		// The front door starts while the services do (it needs only their ports), and
+		// lets clients in once a gateway passes its health check.
+		long frontDoorStart = System.nanoTime();
 		Path web = this.repository.resolve("web");
-		ConfigurableApplicationContext frontDoor = FrontDoor
-			.start(new FrontDoorSettings(this.port, this.authPort, Arrays.stream(gatewayPorts).boxed().toList(),
-					this.presencePort, proxyAddress, Files.isDirectory(web) ? web.toAbsolutePath() : null));
-		this.running.add(frontDoor::close);
-		ready("front door", "http://127.0.0.1:" + this.port, start);
+		FrontDoorSettings settings = new FrontDoorSettings(this.port, this.authPort,
+				Arrays.stream(gatewayPorts).boxed().toList(), this.presencePort, proxyAddress,
+				Files.isDirectory(web) ? web.toAbsolutePath() : null);
+		// a thread of its own inherits this one's class loader (the launcher jar's)
+		CompletableFuture<Void> frontDoor = CompletableFuture
+			.supplyAsync(() -> FrontDoor.start(settings), (task) -> Thread.ofPlatform().name("front-door").start(task))
+			.thenAccept((context) -> {
+				synchronized (this) {
+					this.running.add(context::close);
+				}
+			});
+		try {
+			for (ServiceProcess service : services) {
+				service.awaitReady(Duration.ofMinutes(5), logs);
+				ready(service.name(), "127.0.0.1:" + service.port(), service.startedAt());
+			}
+		}
+		finally {
+			// a failed start stops everything, the front door included
+			awaitQuietly(frontDoor);
+		}
+		try {
+			frontDoor.join();
+		}
+		catch (CompletionException ex) {
+			throw (ex.getCause() instanceof Exception cause) ? cause : ex;
+		}
+		awaitGatewayInRotation(Duration.ofMinutes(1));
+		ready("front door", "http://127.0.0.1:" + this.port, frontDoorStart);
+	}
+
+	private static void awaitQuietly(CompletableFuture<?> future) {
+		try {
+			future.join();
+		}
+		catch (CompletionException | CancellationException ex) {
+			// reported by the caller's join
+		}
+	}
+
+	/**
+	 * Until the front door routes to a gateway: a request for clips without a token gets
+	 * a gateway's 401 then, the front door's own 503 before.
+	 */
+	private void awaitGatewayInRotation(Duration timeout) throws IOException, InterruptedException {
+		HttpClient http = HttpClient.newHttpClient();
+		HttpRequest clips = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/v1/clips")).build();
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (http.send(clips, HttpResponse.BodyHandlers.discarding()).statusCode() == 503) {
+			if (System.nanoTime() > deadline) {
+				throw new IOException("the front door reaches no gateway; see the logs");
+			}
+			Thread.sleep(100);
+		}
 	}
 
 	private static Map<String, String> withPool(Map<String, String> settings, int size) {
