@@ -237,6 +237,25 @@ class AgentEndToEndIT {
 		return display;
 	}
 
+	@Test
+	void aReceivedSensitiveClipLeavesTheClipboardAfterItsTtl() throws Exception {
+		Cli cli = new Cli(this.config);
+		account(cli, "one", "two");
+		Display two = display();
+		Cli.Running agentTwo = cli.with("DISPLAY", two.name)
+			.start(null, "--profile", "two", "agent", "--sensitive-ttl", "3s");
+		this.running.add(agentTwo);
+		agentTwo.awaitErr("connected");
+
+		String code = "one-time code " + UUID.randomUUID();
+		cli.run(null, "--profile", "one", "push", "--sensitive", code).expect(0);
+		Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> code.equals(two.paste()));
+		// gone from the clipboard once the TTL has passed
+		agentTwo.awaitErr("sensitive: cleared in 3 s");
+		Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> "".equals(two.paste()));
+		agentTwo.awaitErr("from the clipboard");
+	}
+
 	private Cli.Running agent(Cli cli, String profile, Display display) {
 		Cli.Running agent = cli.with("DISPLAY", display.name).start(null, "--profile", profile, "agent");
 		this.running.add(agent);
