@@ -58,7 +58,7 @@ start_fleet() { # sets launcher and ready (seconds)
 		"${fleet_opts[@]}" >"$work/launcher.out" 2>&1 &
 	launcher=$!
 	for _ in $(seq 1 600); do
-		if grep -q '^ClipSync is running' "$work/launcher.out"; then
+		if grep -q '^ClipSync is running.*(ready in [0-9.]* s)' "$work/launcher.out"; then
 			ready=$(sed -n 's/.*(ready in \([0-9.]*\) s).*/\1/p' "$work/launcher.out" | tail -n1)
 			return
 		fi
