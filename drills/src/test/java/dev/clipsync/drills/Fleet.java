@@ -42,6 +42,13 @@ final class Fleet implements AutoCloseable {
 	 */
 	static final Duration HEARTBEAT = Duration.ofSeconds(5);
 
+	/**
+	 * The gateways' bound on a write that makes no progress, shortened so that the
+	 * stalled-reader drill trips it well before its reader reads again, whatever the
+	 * socket buffers hold.
+	 */
+	static final Duration WRITE_TIMEOUT = Duration.ofSeconds(3);
+
 	/** presence-service's reconciliation, shortened for the same reason. */
 	static final Duration RECONCILE_INTERVAL = Duration.ofSeconds(2);
 
@@ -103,6 +110,8 @@ final class Fleet implements AutoCloseable {
 		// Every clip of the drills stays in history, so a device that resumes late can
 		// still be checked against all of them.
 		gateway.put("clipsync.clips.keep-per-user", "100000");
+		gateway.put("clipsync.clips.quota-per-user", "1GB");
+		gateway.put("clipsync.connections.write-timeout", WRITE_TIMEOUT.toSeconds() + "s");
 		Map<String, Object> presence = new LinkedHashMap<>(shared);
 		presence.put("clipsync.tokens.jwks-uri", jwks);
 		presence.put("clipsync.presence.reconcile-interval", RECONCILE_INTERVAL.toMillis() + "ms");

@@ -80,6 +80,9 @@ final class ClientSession {
 
 	private volatile boolean closing;
 
+	/** Jetty reported the connection closed. */
+	private volatile boolean ended;
+
 	private int invalidMessages;
 
 	private volatile boolean liveRequested;
@@ -440,6 +443,9 @@ final class ClientSession {
 
 	void ping(Instant now) {
 		this.lastPingAt = now;
+		if (this.closing) {
+			return;
+		}
 		// Only an idle connection needs a ping: a busy one is watched by the write
 		// timeout.
 		// A ping behind a stalled backlog would also do harm: the client's pong reaches
@@ -465,7 +471,7 @@ final class ClientSession {
 
 	private void tooSlow() {
 		this.deliveries.slowConsumerCloses().increment();
-		close(CloseStatus.SERVICE_OVERLOAD.withReason("too slow; reconnect and sync"));
+		close(CloseStatus.SERVICE_OVERLOAD.withReason("too slow; reconnect and sync"), true);
 	}
 
 	Instant lastPingAt() {
@@ -503,19 +509,35 @@ final class ClientSession {
 	}
 
 	/**
-	 * Close the connection. Never on the caller's thread: closing writes a close frame,
-	 * which waits behind whatever a stuck connection has not sent yet.
+	 * Close the connection once what was queued before (an error saying why, say) has
+	 * been written, within the write timeout. Never on the caller's thread: that wait,
+	 * and the close frame, can take as long as the client takes to read.
 	 */
 	void close(CloseStatus status) {
+		close(status, false);
+	}
+
+	/**
+	 * @param dropUnsent forget what was not written yet: the client stopped reading (it
+	 * resumes by seq when it reconnects)
+	 */
+	private void close(CloseStatus status, boolean dropUnsent) {
 		if (this.closing) {
 			return;
 		}
 		this.closing = true;
-		// Unsent messages are dropped: the client resumes by seq when it reconnects.
-		this.outbox.shut();
+		if (dropUnsent) {
+			this.outbox.shut();
+		}
 		Thread.ofVirtual().name("session-close").start(() -> {
+			this.outbox.awaitBelow(0, this.deliveries.writeTimeout());
+			this.outbox.shut();
 			try {
-				this.socket.close(status);
+				CloseHandshake.close(this.socket, status);
+				// A client that does not answer the close frame is waited for as long
+				// as a silent one.
+				this.deliveries.timers()
+					.schedule(this::abortUnlessEnded, this.deliveries.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
 			}
 			catch (IOException | RuntimeException ex) {
 				logger.debug("Close of session {} failed: {}", this.sessionId, ex.toString());
@@ -523,8 +545,21 @@ final class ClientSession {
 		});
 	}
 
+	private void abortUnlessEnded() {
+		if (this.ended) {
+			return;
+		}
+		try {
+			CloseHandshake.abort(this.socket);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Abort of session {} failed: {}", this.sessionId, ex.toString());
+		}
+	}
+
 	void closed() {
 		this.closing = true;
+		this.ended = true;
 		this.outbox.shut();
 		cancelGapTimerQuietly();
 	}
@@ -561,6 +596,9 @@ final class ClientSession {
 		long sendBufferLimit();
 
 		Duration writeTimeout();
+
+		/** How long a client may stay silent, and take to answer a close frame. */
+		Duration idleTimeout();
 
 		/** Bounds how many sessions replay from the store at once. */
 		Semaphore storeReads();

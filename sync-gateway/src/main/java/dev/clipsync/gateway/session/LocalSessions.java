@@ -301,6 +301,11 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 	}
 
 	@Override
+	public Duration idleTimeout() {
+		return this.limits.idleTimeout();
+	}
+
+	@Override
 	public Counter gapFills() {
 		return this.gapFills;
 	}

@@ -69,6 +69,51 @@ class SlowConsumerTest {
 		}
 	}
 
+	/**
+	 * A client that talks while it catches up (a heartbeat, a push) must still read the
+	 * 1013. Jetty, left to itself, drops the TCP connection as soon as a close frame with
+	 * such a code is written; what the client sends next is answered with a reset, and
+	 * the client's kernel discards what it had not read yet, the close frame included
+	 * (issue 8: the stalled reader saw 1006).
+	 */
+	@Test
+	void aStalledReaderThatTalksWhileCatchingUpStillReadsTheCloseFrame() throws Exception {
+		TwoGateways shared = TwoGateways.get();
+		try (RunningGateway gateway = RunningGateway.start(shared.tokens,
+				Map.of("clipsync.connections.send-buffer-limit", "8MB", "clipsync.connections.write-timeout", "2s"))) {
+			UUID user = UUID.randomUUID();
+			try (SyncClient pusher = SyncClient.connect(gateway.syncUri(), shared.token(user));
+					SyncClient stuck = SyncClient.connect(gateway.syncUri(), shared.token(user))) {
+				stuck.send(Map.of("type", "sync", "after", 0));
+				stuck.next("synced");
+				stuck.pauseReading();
+				String big = "z".repeat(700 * 1024);
+				for (int i = 0; i < 9; i++) {
+					pusher.push(big);
+					pusher.next("ack");
+				}
+				MeterRegistry meters = gateway.bean(MeterRegistry.class);
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(30))
+					.until(() -> meters.counter("clipsync.gateway.slow.consumer.closes").count() >= 1);
+				Thread talker = Thread.ofVirtual().start(() -> {
+					while (!stuck.isClosed()) {
+						try {
+							stuck.send(Map.of("type", "ping"));
+							Thread.sleep(2);
+						}
+						catch (RuntimeException | InterruptedException ex) {
+							return; // the client's side is closed
+						}
+					}
+				});
+				stuck.resumeReading();
+				assertThat(stuck.closeCode(Duration.ofSeconds(30))).isEqualTo(1013);
+				talker.join(Duration.ofSeconds(10));
+			}
+		}
+	}
+
 	@Test
 	void aConnectionWhoseQueueOverflowsIsClosedWith1013AndResumesWithNothingLost() {
 		TwoGateways shared = TwoGateways.get();
