@@ -21,9 +21,17 @@ UPLOADS=${UPLOADS:-10}
 SIZE_MIB=${SIZE_MIB:-30}
 PASSWORD="bench uploads are not a secret 7"
 
-gateways=$(pgrep -f 'clipsync.local.service=sync-gateway' || true)
+# The gateways of the fleet that serves URL (other fleets may run on the machine): the
+# children of the launcher listening on URL's port, or of the gateway's launcher when URL is a
+# gateway's own port.
+port=$(echo "$URL" | sed -E 's|.*:([0-9]+).*|\1|')
+listener=$(ss -ltnpH "sport = :$port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
+if [[ -n $listener ]] && tr '\0' ' ' <"/proc/$listener/cmdline" | grep -q 'clipsync.local.service=sync-gateway'; then
+	listener=$(ps -o ppid= -p "$listener" | tr -d ' ')
+fi
+gateways=$([[ -n $listener ]] && pgrep -P "$listener" -f 'clipsync.local.service=sync-gateway' || true)
 if [[ -z $gateways ]]; then
-	echo "No gateway of ./clipsync-local is running; start it first" >&2
+	echo "No ./clipsync-local serves $URL; start it first" >&2
 	exit 1
 fi
 work=$(mktemp -d)
@@ -55,7 +63,7 @@ sample() {
 		for pid in $gateways; do
 			local rss heap
 			rss=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status" 2>/dev/null || echo 0)
-			heap=$(jstat -gc "$pid" 2>/dev/null | awk 'NR == 2 {printf "%.0f", ($3 + $4 + $6 + $8) / 1024}')
+			heap=$(jstat -gc "$pid" 2>/dev/null | awk 'NR == 2 {printf "%.0f", ($3 + $4 + $6 + $8) / 1024}' || true)
 			line+=" $rss/${heap:-?}"
 		done
 		echo "$line"
@@ -77,7 +85,7 @@ done
 wait $(jobs -p | grep -v "^$sampler$") 2>/dev/null || true
 during_end=$(wc -l <"$work/samples")
 sleep 3
-kill "$sampler"
+kill "$sampler" 2>/dev/null || true
 sampler=
 
 ok=0

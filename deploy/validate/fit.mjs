@@ -114,8 +114,14 @@ function frontDoorRoutes(file) {
   const routes = [];
   for (const m of text.matchAll(/\.route\("[\w-]+",\s*\(r\)\s*->\s*r\s*\.path\(([^)]*)\)[\s\S]*?\.uri\((\w+)\)\)/g)) {
     const service = { auth: "auth-service", presence: "presence-service", GATEWAYS: "sync-gateway" }[m[2]] ?? m[2];
-    const paths = [...m[1].matchAll(/"([^"]+)"/g)].map((p) => p[1]);
+    // .path(SOME_PATHS): the constant's array initializer, String[] SOME_PATHS = { "/a", ... }
+    let args = m[1];
+    const constant = args.trim().match(/^[A-Z_]+$/);
+    if (constant) args = text.match(new RegExp(`\\b${constant[0]}\\s*=\\s*\\{([^}]*)\\}`))?.[1] ?? "";
+    const paths = [...args.matchAll(/"([^"]+)"/g)].map((p) => p[1]);
     for (const p of paths) {
+      // two routes for the same paths (by method) are one row of the table
+      if (routes.some((r) => r.path === p.replace(/\/\*\*$/, "") && r.service === service)) continue;
       // "/a/**" is the prefix /a (with or without "/a" itself: nothing is served at a bare
       // prefix that has no exact route); "/a" alone is exact
       if (p.endsWith("/**")) routes.push({ path: p.slice(0, -3), match: "prefix", service });

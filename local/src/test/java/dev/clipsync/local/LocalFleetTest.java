@@ -16,13 +16,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import dev.clipsync.common.testsupport.LaunchedFleet;
 import dev.clipsync.common.testsupport.SyncClient;
@@ -49,6 +54,11 @@ class LocalFleetTest {
 
 	/** auth-service's default registrations per client address per window. */
 	private static final int REGISTRATIONS_PER_ADDRESS = 20;
+
+	/** Five uploads of 24 MiB: more at once than the front door's direct memory holds. */
+	private static final int BLOB_UPLOADS = 5;
+
+	private static final int BLOB_BYTES = 24 * 1024 * 1024;
 
 	@TempDir
 	Path data;
@@ -149,6 +159,31 @@ class LocalFleetTest {
 			.untilAsserted(
 					() -> assertThat(getJson(base + "/v1/presence", laptop).get("devices").findValuesAsString("name"))
 						.contains("Laptop", "Phone"));
+
+		// large uploads at once stream through the front door, which holds none of them
+		// (its JVM has 64 MB of direct memory, as ./clipsync-local starts it), and a
+		// download asks for a range
+		byte[] blob = new byte[BLOB_BYTES];
+		new Random(7).nextBytes(blob);
+		List<CompletableFuture<HttpResponse<String>>> uploads = IntStream.range(0, BLOB_UPLOADS)
+			.mapToObj((i) -> http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/v1/blobs"))
+				.header("Authorization", "Bearer " + laptop)
+				.header("Content-Type", "application/octet-stream")
+				.POST(HttpRequest.BodyPublishers.ofByteArray(blob))
+				.build(), HttpResponse.BodyHandlers.ofString()))
+			.toList();
+		String blobId = null;
+		for (CompletableFuture<HttpResponse<String>> upload : uploads) {
+			HttpResponse<String> answer = upload.get(5, TimeUnit.MINUTES);
+			assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+			blobId = SyncClient.json.readTree(answer.body()).get("blobId").asString();
+		}
+		HttpResponse<byte[]> head = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/blobs/" + blobId))
+			.header("Authorization", "Bearer " + phone)
+			.header("Range", "bytes=0-15")
+			.build(), HttpResponse.BodyHandlers.ofByteArray());
+		assertThat(head.statusCode()).isEqualTo(206);
+		assertThat(head.body()).isEqualTo(Arrays.copyOf(blob, 16));
 
 		// SIGKILL one gateway: the device that was on it reconnects through the front
 		// door to the other one and resumes from the last seq it holds, missing nothing
@@ -341,14 +376,24 @@ class LocalFleetTest {
 	/** The launcher from this module's classes, as {@code ./clipsync-local} runs it. */
 	private static LaunchedFleet launch(Path data, int[] ports) throws IOException {
 		Files.createDirectories(data);
-		return LaunchedFleet.start(
-				List.of(ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED",
-						"-cp", System.getProperty("java.class.path"), LocalFleet.class.getName(), "--data",
-						data.toString(), "--repository", System.getProperty("clipsync.repository"), "--port",
-						Integer.toString(ports[0]), "--auth-port", Integer.toString(ports[1]), "--gateway-ports",
-						ports[2] + "," + ports[3], "--presence-port", Integer.toString(ports[4]), "--postgres-port",
-						Integer.toString(ports[5]), "--redis-port", Integer.toString(ports[6])),
-				Map.of());
+		List<String> command = new ArrayList<>();
+		command.add(ProcessHandle.current().info().command().orElse("java"));
+		command.addAll(launcherOptions());
+		command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+				LocalFleet.class.getName(), "--data", data.toString(), "--repository",
+				System.getProperty("clipsync.repository"), "--port", Integer.toString(ports[0]), "--auth-port",
+				Integer.toString(ports[1]), "--gateway-ports", ports[2] + "," + ports[3], "--presence-port",
+				Integer.toString(ports[4]), "--postgres-port", Integer.toString(ports[5]), "--redis-port",
+				Integer.toString(ports[6])));
+		return LaunchedFleet.start(command, Map.of());
+	}
+
+	/** The launcher's JVM options, read from {@code ./clipsync-local}. */
+	private static List<String> launcherOptions() throws IOException {
+		Path script = Path.of(System.getProperty("clipsync.repository"), "clipsync-local");
+		Matcher options = Pattern.compile("(?m)^launcher_opts=\"([^\"]*)\"").matcher(Files.readString(script));
+		assertThat(options.find()).as("launcher_opts in %s", script).isTrue();
+		return List.of(options.group(1).trim().split("\\s+"));
 	}
 
 }

@@ -21,6 +21,8 @@ class Routes {
 	/** Every gateway, chosen round-robin among those whose readiness is up. */
 	static final String GATEWAYS = "lb://sync-gateway";
 
+	private static final String[] CLIPS_AND_BLOBS = { "/v1/clips", "/v1/clips/**", "/v1/blobs", "/v1/blobs/**" };
+
 	@Bean
 	RouteLocator routes(RouteLocatorBuilder builder, FrontDoorSettings settings) {
 		String auth = "http://127.0.0.1:" + settings.authPort();
@@ -33,14 +35,21 @@ class Routes {
 						.uri(auth))
 			// The WebSocket itself is proxied by GatewayWebSocketProxy.
 			.route("sync", (r) -> r.path("/v1/sync").uri(GATEWAYS))
-			.route("clips", (r) -> r.path("/v1/clips", "/v1/clips/**", "/v1/blobs", "/v1/blobs/**")
-				// A draining or just-killed gateway: try another, for idempotent
-				// methods only (like nginx's proxy_next_upstream).
-				.filters((f) -> f.retry((retry) -> retry.setRetries(1)
-					.setMethods(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.DELETE)
-					.setStatuses(HttpStatus.SERVICE_UNAVAILABLE, HttpStatus.BAD_GATEWAY)
-					.setBackoff(Duration.ofMillis(50), Duration.ofMillis(200), 2, false)))
-				.uri(GATEWAYS))
+			// A draining or just-killed gateway: try another, for idempotent methods
+			// only (like nginx's proxy_next_upstream). Spring Cloud Gateway's retry keeps
+			// a copy of every request body on its route, so uploads go by a route of
+			// their
+			// own: ten blobs of 30 MiB at once would otherwise be held in the front door.
+			.route("clips-retried",
+					(r) -> r.path(CLIPS_AND_BLOBS)
+						.and()
+						.method(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.DELETE)
+						.filters((f) -> f.retry((retry) -> retry.setRetries(1)
+							.setMethods(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.DELETE)
+							.setStatuses(HttpStatus.SERVICE_UNAVAILABLE, HttpStatus.BAD_GATEWAY)
+							.setBackoff(Duration.ofMillis(50), Duration.ofMillis(200), 2, false)))
+						.uri(GATEWAYS))
+			.route("clips", (r) -> r.path(CLIPS_AND_BLOBS).uri(GATEWAYS))
 			.route("presence", (r) -> r.path("/v1/presence", "/v1/presence/**").uri(presence))
 			.build();
 	}
