@@ -1,8 +1,16 @@
 package dev.clipsync.auth.account;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
 
 import dev.clipsync.auth.AuthApi;
 import dev.clipsync.auth.AuthApi.Response;
@@ -13,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,6 +31,9 @@ class RegistrationTest {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	DataSource dataSource;
 
 	AuthApi api;
 
@@ -61,6 +73,34 @@ class RegistrationTest {
 		assertThat(again.status()).isEqualTo(409);
 		assertThat(again.code()).isEqualTo("email_taken");
 		assertThat(again.contentType()).isEqualTo("application/problem+json");
+	}
+
+	@Test
+	void aRegistrationThatLosesTheRaceForItsEmailIsAConflictNotAnError() throws Exception {
+		String email = unique();
+		try (Connection rival = this.dataSource.getConnection()) {
+			// A concurrent registration of the same email, not yet committed: the
+			// service's check does not see it, its insert waits for it and then hits the
+			// unique key.
+			rival.setAutoCommit(false);
+			try (PreparedStatement insert = rival.prepareStatement("""
+					insert into auth.users (id, email, email_key, email_skeleton, password_hash, created_at,
+					                        password_changed_at)
+					values (?, ?, ?, ?, 'not a hash', now(), now())""")) {
+				insert.setObject(1, UUID.randomUUID());
+				insert.setString(2, email);
+				insert.setString(3, EmailAddresses.key(email));
+				insert.setString(4, EmailAddresses.skeleton(email));
+				insert.executeUpdate();
+			}
+			CompletableFuture<Response> registration = CompletableFuture.supplyAsync(
+					() -> this.api.post("/v1/auth/register", Map.of("email", email, "password", "correct horse")));
+			awaitBlockedBy(rival, registration);
+			rival.commit();
+			Response response = registration.get(30, TimeUnit.SECONDS);
+			assertThat(response.status()).as(response.body()).isEqualTo(409);
+			assertThat(response.code()).isEqualTo("email_taken");
+		}
 	}
 
 	@Test
@@ -175,6 +215,26 @@ class RegistrationTest {
 		assertThat(response.status()).as(response.body()).isEqualTo(400);
 		assertThat(response.code()).isEqualTo("validation_failed");
 		assertThat(response.json().get("errors").findValuesAsString("field")).contains(field);
+	}
+
+	/** Until another session waits for a lock the rival holds. */
+	private static void awaitBlockedBy(Connection rival, CompletableFuture<?> other)
+			throws SQLException, InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		try (PreparedStatement blocked = rival.prepareStatement(
+				"select exists (select 1 from pg_stat_activity where pg_backend_pid() = any (pg_blocking_pids(pid)))")) {
+			while (true) {
+				try (ResultSet result = blocked.executeQuery()) {
+					result.next();
+					if (result.getBoolean(1)) {
+						return;
+					}
+				}
+				assertThat(other).as("finished without waiting for the rival").isNotDone();
+				assertThat(System.nanoTime()).as("waiting for the rival's lock").isLessThan(deadline);
+				Thread.sleep(20);
+			}
+		}
 	}
 
 	private static String unique() {

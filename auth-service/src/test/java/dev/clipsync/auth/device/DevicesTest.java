@@ -62,6 +62,28 @@ class DevicesTest {
 	}
 
 	@Test
+	void aDeviceIsSeenWhenItRefreshesOrLogsInAgain() throws InterruptedException {
+		Account account = this.api.register();
+		Session laptop = this.api.login(account, "Laptop");
+		JsonNode atLogin = this.api.get("/v1/devices", laptop.accessToken()).json().get(0);
+		Thread.sleep(10);
+		Session refreshed = Session
+			.of(this.api.post("/v1/auth/refresh", Map.of("refreshToken", laptop.refreshToken())).json());
+		JsonNode atRefresh = this.api.get("/v1/devices", refreshed.accessToken()).json().get(0);
+		Thread.sleep(10);
+		Session again = this.api
+			.login(Map.of("email", account.email(), "password", AuthApi.PASSWORD, "deviceId", laptop.deviceId()));
+		JsonNode atLoginAgain = this.api.get("/v1/devices", again.accessToken()).json().get(0);
+
+		assertThat(atLogin.get("lastSeenAt").asString()).isEqualTo(atLogin.get("createdAt").asString());
+		assertThat(Instant.parse(atRefresh.get("lastSeenAt").asString()))
+			.isAfter(Instant.parse(atLogin.get("lastSeenAt").asString()));
+		assertThat(Instant.parse(atLoginAgain.get("lastSeenAt").asString()))
+			.isAfter(Instant.parse(atRefresh.get("lastSeenAt").asString()));
+		assertThat(atLoginAgain.get("createdAt").asString()).isEqualTo(atLogin.get("createdAt").asString());
+	}
+
+	@Test
 	void devicesNeedABearerToken() {
 		Response response = this.api.get("/v1/devices", null);
 		assertThat(response.status()).isEqualTo(401);

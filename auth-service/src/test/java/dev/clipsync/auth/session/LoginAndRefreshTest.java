@@ -11,6 +11,7 @@ import dev.clipsync.auth.AuthApi.Response;
 import dev.clipsync.auth.AuthApi.Session;
 import dev.clipsync.auth.AuthServiceTest;
 import dev.clipsync.common.redis.RedisNames;
+import dev.clipsync.common.token.DeviceDenyList;
 import dev.clipsync.common.testsupport.RedisChannelRecorder;
 import dev.clipsync.common.testsupport.TestInfrastructure;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +32,9 @@ class LoginAndRefreshTest {
 
 	@Autowired
 	JdbcTemplate jdbc;
+
+	@Autowired
+	DeviceDenyList denyList;
 
 	AuthApi api;
 
@@ -190,6 +194,24 @@ class LoginAndRefreshTest {
 		assertThat(next.deviceId()).isEqualTo(session.deviceId());
 		assertThat(this.api.get("/v1/devices", next.accessToken()).status()).isEqualTo(200);
 		// and the new one rotates too
+		assertThat(this.api.post("/v1/auth/refresh", Map.of("refreshToken", next.refreshToken())).status())
+			.isEqualTo(200);
+	}
+
+	@Test
+	void aRefreshAfterASignOutThatNeverCommittedMovesTheDevicePastTheDeniedGeneration() {
+		Session session = this.api.login(this.api.register(), "Laptop");
+		// the deny entry of a sign-out whose transaction then rolled back: generation 1
+		// is refused, yet the device's row still says 1
+		this.denyList.deny(session.userId(), session.deviceId(), 2, Duration.ofMinutes(5));
+		assertThat(this.api.get("/v1/devices", session.accessToken()).status()).isEqualTo(401);
+		Session next = Session
+			.of(this.api.post("/v1/auth/refresh", Map.of("refreshToken", session.refreshToken())).json());
+		assertThat(this.api.get("/v1/devices", next.accessToken()).status()).isEqualTo(200);
+		assertThat(this.jdbc.queryForObject("select generation from auth.devices where id = ?", Long.class,
+				session.deviceId()))
+			.isEqualTo(2);
+		// the new refresh token is of the generation the device now has
 		assertThat(this.api.post("/v1/auth/refresh", Map.of("refreshToken", next.refreshToken())).status())
 			.isEqualTo(200);
 	}
