@@ -68,9 +68,10 @@ public class Accounts {
 				EmailAddresses.skeleton(email))) {
 			throw emailTaken();
 		}
-		UserAccount account = new UserAccount(email, displayName, this.passwords.hash(password), this.clock.instant());
+		UserAccount account = UserAccount.create(email, displayName, this.passwords.hash(password),
+				this.clock.instant());
 		try {
-			this.repository.saveAndFlush(account);
+			this.repository.insert(account);
 		}
 		catch (DataIntegrityViolationException ex) {
 			throw emailTaken(); // registered by a concurrent request
@@ -117,7 +118,7 @@ public class Accounts {
 			if (active.stream().noneMatch((device) -> device.id().equals(caller.deviceId()))) {
 				throw ProblemException.unauthorized("This device was signed out.");
 			}
-			current.changePassword(newHash, this.clock.instant());
+			this.repository.changePassword(current.id(), newHash, this.clock.instant());
 			List<Device> others = active.stream().filter((device) -> !device.id().equals(caller.deviceId())).toList();
 			this.devices.endSessions(caller.userId(), others, SignOut.Reason.PASSWORD_CHANGED);
 		});
@@ -133,8 +134,7 @@ public class Accounts {
 			// these locks then find no device.
 			this.signOut.signOutForGood(caller.userId(), all, SignOut.Reason.ACCOUNT_DELETED);
 			// Devices and refresh tokens go with the user (ON DELETE CASCADE).
-			this.repository.deleteById(caller.userId());
-			this.repository.flush();
+			this.repository.delete(caller.userId());
 			this.signOut.announceAccountDeleted(caller.userId());
 		});
 		logger.info("Deleted user {}", caller.userId());

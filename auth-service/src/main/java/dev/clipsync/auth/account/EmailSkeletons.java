@@ -1,7 +1,5 @@
 package dev.clipsync.auth.account;
 
-import java.util.UUID;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,14 +30,13 @@ class EmailSkeletons implements ApplicationRunner {
 
 	@Override
 	public void run(ApplicationArguments args) {
-		for (Object[] row : this.repository.withoutSkeleton()) {
-			UUID id = (UUID) row[0];
+		for (UserAccount account : this.repository.withoutSkeleton()) {
 			try {
-				this.transaction.executeWithoutResult(
-						(status) -> this.repository.setSkeleton(id, EmailAddresses.skeleton((String) row[1])));
+				this.transaction.executeWithoutResult((status) -> this.repository.setSkeleton(account.id(),
+						EmailAddresses.skeleton(account.email())));
 			}
 			catch (DataIntegrityViolationException ex) {
-				logger.warn("Account {} looks like another account's email; left without a skeleton", id);
+				logger.warn("Account {} looks like another account's email; left without a skeleton", account.id());
 			}
 		}
 	}

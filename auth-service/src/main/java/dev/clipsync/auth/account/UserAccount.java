@@ -3,52 +3,47 @@ package dev.clipsync.auth.account;
 import java.time.Instant;
 import java.util.UUID;
 
-import jakarta.persistence.Column;
-import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
-import jakarta.persistence.Table;
 import org.jspecify.annotations.Nullable;
 
-@Entity
-@Table(name = "users")
-public class UserAccount {
+/**
+ * A row of {@code users}, as read; changes go through {@link UserAccountRepository}. A
+ * class rather than a record so that only the id is public: the password hash never
+ * leaves this package.
+ */
+public final class UserAccount {
 
-	@Id
-	private UUID id;
+	private final UUID id;
 
-	private String email;
+	private final String email;
 
-	@Column(name = "email_key")
-	private String emailKey;
+	private final String emailKey;
 
-	@Column(name = "email_skeleton")
-	private @Nullable String emailSkeleton;
+	private final @Nullable String emailSkeleton;
 
-	@Column(name = "display_name")
-	private @Nullable String displayName;
+	private final @Nullable String displayName;
 
-	@Column(name = "password_hash")
-	private String passwordHash;
+	private final String passwordHash;
 
-	@Column(name = "created_at")
-	private Instant createdAt;
+	private final Instant createdAt;
 
-	@Column(name = "password_changed_at")
-	private Instant passwordChangedAt;
+	private final Instant passwordChangedAt;
 
-	protected UserAccount() {
-		// for JPA
-	}
-
-	UserAccount(String email, @Nullable String displayName, String passwordHash, Instant now) {
-		this.id = UUID.randomUUID();
+	UserAccount(UUID id, String email, String emailKey, @Nullable String emailSkeleton, @Nullable String displayName,
+			String passwordHash, Instant createdAt, Instant passwordChangedAt) {
+		this.id = id;
 		this.email = email;
-		this.emailKey = EmailAddresses.key(email);
-		this.emailSkeleton = EmailAddresses.skeleton(email);
+		this.emailKey = emailKey;
+		this.emailSkeleton = emailSkeleton;
 		this.displayName = displayName;
 		this.passwordHash = passwordHash;
-		this.createdAt = now;
-		this.passwordChangedAt = now;
+		this.createdAt = createdAt;
+		this.passwordChangedAt = passwordChangedAt;
+	}
+
+	/** A new account, not stored yet. */
+	static UserAccount create(String email, @Nullable String displayName, String passwordHash, Instant now) {
+		return new UserAccount(UUID.randomUUID(), email, EmailAddresses.key(email), EmailAddresses.skeleton(email),
+				displayName, passwordHash, now, now);
 	}
 
 	public UUID id() {
@@ -63,6 +58,10 @@ public class UserAccount {
 		return this.emailKey;
 	}
 
+	@Nullable String emailSkeleton() {
+		return this.emailSkeleton;
+	}
+
 	@Nullable String displayName() {
 		return this.displayName;
 	}
@@ -75,9 +74,8 @@ public class UserAccount {
 		return this.createdAt;
 	}
 
-	void changePassword(String passwordHash, Instant now) {
-		this.passwordHash = passwordHash;
-		this.passwordChangedAt = now;
+	Instant passwordChangedAt() {
+		return this.passwordChangedAt;
 	}
 
 }

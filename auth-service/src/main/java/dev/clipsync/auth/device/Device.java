@@ -3,120 +3,37 @@ package dev.clipsync.auth.device;
 import java.time.Instant;
 import java.util.UUID;
 
-import jakarta.persistence.Column;
-import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
-import jakarta.persistence.Table;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One device of a user: a laptop, a phone, a browser. Revoked devices stay, so that their
- * id can be refused with {@code device_revoked}.
+ * id can be refused with {@code device_revoked}. A row of {@code devices} as read;
+ * changes go through {@link DeviceRegistry}.
+ *
+ * @param id the device
+ * @param userId its owner
+ * @param name what the user calls it
+ * @param platform what it runs
+ * @param createdAt when it first logged in
+ * @param lastSeenAt when it last logged in or refreshed
+ * @param revokedAt when it was revoked, if it was
+ * @param generation the generation of the device's current session: tokens issued for an
+ * older one are refused; 1 for a new device
  */
-@Entity
-@Table(name = "devices")
-public class Device {
+public record Device(UUID id, UUID userId, String name, String platform, Instant createdAt, Instant lastSeenAt,
+		@Nullable Instant revokedAt, long generation) {
 
-	@Id
-	private UUID id;
-
-	@Column(name = "user_id")
-	private UUID userId;
-
-	private String name;
-
-	private String platform;
-
-	@Column(name = "created_at")
-	private Instant createdAt;
-
-	@Column(name = "last_seen_at")
-	private Instant lastSeenAt;
-
-	@Column(name = "revoked_at")
-	private @Nullable Instant revokedAt;
-
-	private long generation;
-
-	protected Device() {
-		// for JPA
-	}
-
-	Device(UUID userId, String name, String platform, Instant now) {
-		this.id = UUID.randomUUID();
-		this.userId = userId;
-		this.name = name;
-		this.platform = platform;
-		this.createdAt = now;
-		this.lastSeenAt = now;
-		this.generation = 1;
-	}
-
-	public UUID id() {
-		return this.id;
-	}
-
-	public UUID userId() {
-		return this.userId;
-	}
-
-	public String name() {
-		return this.name;
-	}
-
-	public String platform() {
-		return this.platform;
-	}
-
-	Instant createdAt() {
-		return this.createdAt;
-	}
-
-	Instant lastSeenAt() {
-		return this.lastSeenAt;
+	static Device create(UUID userId, String name, String platform, Instant now) {
+		return new Device(UUID.randomUUID(), userId, name, platform, now, now, null, 1);
 	}
 
 	public boolean isActive() {
 		return this.revokedAt == null;
 	}
 
-	public void seen(Instant now) {
-		this.lastSeenAt = now;
-	}
-
-	/**
-	 * The generation of the device's current session: tokens issued for an older one are
-	 * refused.
-	 * @return the generation, 1 for a new device
-	 */
-	public long generation() {
-		return this.generation;
-	}
-
-	/**
-	 * End the current session: every token issued so far is of an older generation now.
-	 * Only with the device's row locked.
-	 * @return the new generation, the oldest one still honoured
-	 */
-	long endSession() {
-		this.generation++;
-		return this.generation;
-	}
-
-	/**
-	 * Move past a generation the deny list already refuses: a sign-out whose deny entry
-	 * was written but whose transaction did not commit must not leave the device with
-	 * tokens that are refused as soon as they are issued.
-	 * @param refusedBelow the oldest generation the deny list honours
-	 */
-	public void catchUp(long refusedBelow) {
-		if (refusedBelow > this.generation && refusedBelow != Long.MAX_VALUE) {
-			this.generation = refusedBelow;
-		}
-	}
-
-	void revoke(Instant now) {
-		this.revokedAt = now;
+	Device withGeneration(long generation) {
+		return new Device(this.id, this.userId, this.name, this.platform, this.createdAt, this.lastSeenAt,
+				this.revokedAt, generation);
 	}
 
 }

@@ -47,7 +47,7 @@ public class DeviceRegistry implements ActiveDevices {
 	@Override
 	@Transactional(readOnly = true)
 	public boolean isActive(UUID userId, UUID deviceId) {
-		return this.repository.existsByIdAndUserIdAndRevokedAtIsNull(deviceId, userId);
+		return this.repository.existsActive(deviceId, userId);
 	}
 
 	/**
@@ -59,7 +59,9 @@ public class DeviceRegistry implements ActiveDevices {
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
 	public Device register(UUID userId, String name, String platform) {
-		return this.repository.save(new Device(userId, name, platform, this.clock.instant()));
+		Device device = Device.create(userId, name, platform, this.clock.instant());
+		this.repository.insert(device);
+		return device;
 	}
 
 	/**
@@ -85,15 +87,33 @@ public class DeviceRegistry implements ActiveDevices {
 
 	@Transactional(readOnly = true)
 	public List<Device> listActive(UUID userId) {
-		return this.repository.findByUserIdAndRevokedAtIsNullOrderByCreatedAt(userId);
+		return this.repository.findActiveByUserIdOrderByCreatedAt(userId);
 	}
 
 	/**
 	 * Record that a locked device was used now.
 	 * @param device the device, locked
 	 */
+	@Transactional(propagation = Propagation.MANDATORY)
 	public void seen(Device device) {
-		device.seen(this.clock.instant());
+		this.repository.setLastSeenAt(device.id(), this.clock.instant());
+	}
+
+	/**
+	 * Move a locked device past a generation the deny list already refuses: a sign-out
+	 * whose deny entry was written but whose transaction did not commit must not leave
+	 * the device with tokens that are refused as soon as they are issued.
+	 * @param device the device, locked
+	 * @param refusedBelow the oldest generation the deny list honours
+	 * @return the device as it is now
+	 */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public Device catchUp(Device device, long refusedBelow) {
+		if (refusedBelow <= device.generation() || refusedBelow == Long.MAX_VALUE) {
+			return device;
+		}
+		this.repository.setGeneration(device.id(), refusedBelow);
+		return device.withGeneration(refusedBelow);
 	}
 
 	/**
@@ -108,11 +128,13 @@ public class DeviceRegistry implements ActiveDevices {
 		if (locked.isEmpty()) {
 			return;
 		}
+		// every token issued so far is of an older generation now
 		Map<UUID, Long> refusedBelow = new LinkedHashMap<>();
 		for (Device device : locked) {
-			refusedBelow.put(device.id(), device.endSession());
+			long next = device.generation() + 1;
+			this.repository.setGeneration(device.id(), next);
+			refusedBelow.put(device.id(), next);
 		}
-		this.repository.flush();
 		this.refreshTokens.revokeForDevices(refusedBelow.keySet());
 		this.signOut.signOut(userId, refusedBelow, reason);
 	}
@@ -128,7 +150,7 @@ public class DeviceRegistry implements ActiveDevices {
 	public boolean revoke(UUID userId, UUID deviceId) {
 		Optional<Device> device = lock(deviceId).filter((d) -> d.userId().equals(userId) && d.isActive());
 		device.ifPresent((d) -> {
-			d.revoke(this.clock.instant());
+			this.repository.setRevokedAt(d.id(), this.clock.instant());
 			endSessions(userId, List.of(d), SignOut.Reason.DEVICE_REVOKED);
 			this.signOut.announceDeviceRevoked(userId, deviceId);
 		});

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 import dev.clipsync.auth.account.Accounts;
@@ -191,8 +192,9 @@ class Sessions {
 	}
 
 	/** A new pair for a locked device. */
-	private TokenPair tokenPair(Device device, Instant sessionStartedAt) {
-		this.denyList.firstValidGeneration(device.userId(), device.id()).ifPresent(device::catchUp);
+	private TokenPair tokenPair(Device locked, Instant sessionStartedAt) {
+		OptionalLong refusedBelow = this.denyList.firstValidGeneration(locked.userId(), locked.id());
+		Device device = refusedBelow.isPresent() ? this.devices.catchUp(locked, refusedBelow.getAsLong()) : locked;
 		RefreshTokens.Issued refresh = this.refreshTokens.issue(device.id(), device.generation(), sessionStartedAt);
 		String access = this.accessTokens.issue(device.userId(), device.id(), device.name(), device.platform(),
 				device.generation());

@@ -64,7 +64,8 @@ public class RefreshTokens {
 		String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 		Instant now = this.clock.instant();
 		Instant expiresAt = min(now.plus(this.lifetime), sessionStartedAt.plus(this.sessionLifetime));
-		this.repository.save(new RefreshToken(hash(token), deviceId, generation, sessionStartedAt, now, expiresAt));
+		this.repository
+			.insert(RefreshToken.create(hash(token), deviceId, generation, sessionStartedAt, now, expiresAt));
 		return new Issued(token, Duration.between(now, expiresAt));
 	}
 
