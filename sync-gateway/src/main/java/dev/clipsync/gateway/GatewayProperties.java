@@ -57,10 +57,23 @@ public record GatewayProperties(@DefaultValue Redis redis, @DefaultValue Tokens 
 	 * @param maxAge clips older than this are deleted
 	 * @param sensitiveTtl sensitive clips older than this are deleted
 	 * @param quotaPerUser the most bytes of inline clip data one user keeps
+	 * @param groupCommit how pushes share commits
 	 */
 	public record Clips(@DefaultValue("1MB") DataSize maxSize, @DefaultValue("200") int keepPerUser,
 			@DefaultValue("30d") Duration maxAge, @DefaultValue("60s") Duration sensitiveTtl,
-			@DefaultValue("64MB") DataSize quotaPerUser) {
+			@DefaultValue("64MB") DataSize quotaPerUser, @DefaultValue GroupCommit groupCommit) {
+	}
+
+	/**
+	 * A push that finds a commit slot free is committed at once; pushes that arrive while
+	 * every slot is committing wait for the next free one and share its commit.
+	 *
+	 * @param commits commits in flight at once, each holding a database connection
+	 * @param maxPushes the most pushes in one commit
+	 * @param maxBytes the most clip data in one commit (a larger clip goes alone)
+	 */
+	public record GroupCommit(@DefaultValue("4") int commits, @DefaultValue("200") int maxPushes,
+			@DefaultValue("4MB") DataSize maxBytes) {
 	}
 
 	/**

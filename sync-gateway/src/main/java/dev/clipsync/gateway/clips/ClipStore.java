@@ -1,41 +1,54 @@
 package dev.clipsync.gateway.clips;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import dev.clipsync.common.wire.BlobRef;
 import dev.clipsync.gateway.GatewayProperties;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * Each user's clips in PostgreSQL. A push commits before it is acked or published; the
- * database hands out the per-user seq (see {@code push_clip} in the migration).
+ * Each user's clips in PostgreSQL. A push commits before it is acked or published, in a
+ * transaction it may share with other users' pushes ({@link GroupCommit}); the database
+ * hands out the per-user seq (see {@code push_clips} in the migrations).
  */
 @Repository
 public class ClipStore {
 
 	private final JdbcClient jdbc;
 
+	private final JdbcTemplate jdbcTemplate;
+
+	private final GroupCommit groups;
+
 	private final int keepPerUser;
 
 	private final long quotaBytes;
 
-	ClipStore(JdbcClient jdbc, GatewayProperties properties) {
+	ClipStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, GatewayProperties properties, MeterRegistry meters) {
 		this.jdbc = jdbc;
+		this.jdbcTemplate = jdbcTemplate;
 		this.keepPerUser = properties.clips().keepPerUser();
 		this.quotaBytes = properties.clips().quotaPerUser().toBytes();
+		this.groups = new GroupCommit(this::pushAll, properties.clips().groupCommit(), meters);
 	}
 
 	/**
-	 * Store a push, or find the earlier one with the same client id.
+	 * Store a push, or find the earlier one with the same client id. Returns once the
+	 * push is committed, which it may be together with other users' pushes.
 	 * @param userId the user
 	 * @param deviceId the pushing device
 	 * @param sessionId the pushing connection
@@ -44,19 +57,63 @@ public class ClipStore {
 	 * @throws QuotaExceeded when a new clip would take the user past the quota
 	 */
 	public Stored push(UUID userId, UUID deviceId, UUID sessionId, ClipDraft draft) {
-		BlobRef blob = draft.blob();
-		Stored stored = this.jdbc.sql(
-				"select out_seq, out_created_at, out_duplicate from push_clip(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			.params(userId, draft.id(), deviceId, sessionId, draft.mime(), draft.encoding(), draft.encrypted(),
-					draft.data(), this.keepPerUser, draft.sensitive(), (blob != null) ? blob.blobId() : null,
-					(blob != null) ? blob.size() : null, (blob != null) ? blob.sha256() : null, this.quotaBytes)
-			.query((rs,
-					row) -> new Stored(new Clip(rs.getLong(1), draft.id(), deviceId, sessionId, draft.mime(),
-							draft.data(), draft.encoding(), draft.encrypted(), draft.sensitive(), blob,
-							rs.getTimestamp(2).toInstant()), rs.getBoolean(3)))
-			.single();
+		Stored stored = this.groups.push(new GroupCommit.Push(userId, deviceId, sessionId, draft));
 		if (stored.clip().seq() == 0) {
 			throw new QuotaExceeded(this.quotaBytes);
+		}
+		return stored;
+	}
+
+	/**
+	 * Store pushes in one transaction, in the given order (see {@code push_clips} in the
+	 * migration); a push refused for the quota answers seq 0.
+	 */
+	private List<Stored> pushAll(List<GroupCommit.Push> group) {
+		int size = group.size();
+		Object[][] columns = new Object[12][size];
+		for (int i = 0; i < size; i++) {
+			GroupCommit.Push push = group.get(i);
+			ClipDraft draft = push.draft();
+			BlobRef blob = draft.blob();
+			columns[0][i] = push.userId();
+			columns[1][i] = draft.id();
+			columns[2][i] = push.deviceId();
+			columns[3][i] = push.sessionId();
+			columns[4][i] = draft.mime();
+			columns[5][i] = draft.encoding();
+			columns[6][i] = draft.encrypted();
+			columns[7][i] = draft.data();
+			columns[8][i] = draft.sensitive();
+			columns[9][i] = (blob != null) ? blob.blobId() : null;
+			columns[10][i] = (blob != null) ? blob.size() : null;
+			columns[11][i] = (blob != null) ? blob.sha256() : null;
+		}
+		String[] types = { "uuid", "uuid", "uuid", "uuid", "text", "text", "bool", "text", "bool", "uuid", "int8",
+				"text" };
+		List<Stored> stored = this.jdbcTemplate.execute((ConnectionCallback<List<Stored>>) (connection) -> {
+			try (PreparedStatement statement = connection.prepareStatement(
+					"select out_seq, out_created_at, out_duplicate from push_clips(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+				for (int column = 0; column < columns.length; column++) {
+					statement.setArray(column + 1, connection.createArrayOf(types[column], columns[column]));
+				}
+				statement.setInt(13, this.keepPerUser);
+				statement.setLong(14, this.quotaBytes);
+				List<Stored> answers = new ArrayList<>(size);
+				try (ResultSet rs = statement.executeQuery()) {
+					while (rs.next()) {
+						GroupCommit.Push push = group.get(answers.size());
+						ClipDraft draft = push.draft();
+						answers.add(new Stored(new Clip(rs.getLong(1), draft.id(), push.deviceId(), push.sessionId(),
+								draft.mime(), draft.data(), draft.encoding(), draft.encrypted(), draft.sensitive(),
+								draft.blob(), rs.getTimestamp(2).toInstant()), rs.getBoolean(3)));
+					}
+				}
+				return answers;
+			}
+		});
+		if (stored == null || stored.size() != size) {
+			throw new IllegalStateException(
+					"push_clips answered " + ((stored != null) ? stored.size() : 0) + " rows for " + size + " pushes");
 		}
 		return stored;
 	}
