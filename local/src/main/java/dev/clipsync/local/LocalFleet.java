@@ -32,8 +32,10 @@ import picocli.CommandLine.Option;
 /**
  * Starts the whole fleet on this machine and keeps it running until Ctrl-C: PostgreSQL
  * and Redis (embedded, data kept in {@code --data}), auth-service, the sync-gateways and
- * presence-service, each in a process of its own, and in front of them the one URL
- * clients use.
+ * presence-service, and in front of them the one URL clients use. Each sync-gateway runs
+ * in a process of its own; auth-service and presence-service run in this JVM beside the
+ * front door, each as its own application ({@link HostedService}), unless
+ * {@code --separate-processes}.
  */
 @Command(name = "clipsync-local", mixinStandardHelpOptions = true, sortOptions = false,
 		description = { "Run the whole ClipSync fleet on this machine behind one URL.", "",
@@ -55,6 +57,11 @@ public final class LocalFleet implements Callable<Integer> {
 			description = "Turn off PostgreSQL's fsync and synchronous commit: faster writes, but a crash or power cut "
 					+ "can lose acknowledged clips and corrupt the data folder. For throwaway data only.")
 	boolean unsafeFast;
+
+	@Option(names = "--separate-processes",
+			description = "Run auth-service and presence-service in processes of their own, as the gateways, "
+					+ "instead of in the launcher's JVM: production's shape, for about 160 MB more memory.")
+	boolean separateProcesses;
 
 	@Option(names = "--auth-port", description = "auth-service (default: ${DEFAULT-VALUE}).")
 	int authPort = 8081;
@@ -170,22 +177,45 @@ public final class LocalFleet implements Callable<Integer> {
 		database.put("spring.datasource.url", postgres.jdbcUrl());
 		database.put("spring.datasource.username", "postgres");
 
-		Map<String, String> authEnvironment = Map.of("CLIPSYNC_TOKENS_SIGNINGKEYS_0_PRIVATEKEYPEM",
-				SigningKey.pem(this.data), "CLIPSYNC_TOKENS_SIGNINGKEYS_0_ID", "local");
-		List<ServiceProcess> services = new ArrayList<>();
+		String signingKey = SigningKey.pem(this.data);
+		List<Service> services = new ArrayList<>();
 		ServiceJars jars = new ServiceJars(this.data.resolve("run"),
 				ProcessHandle.current().info().command().orElse("java"));
-		services.add(ServiceProcess.start("auth-service", jars.prepare("auth-service", jar("auth-service")),
-				this.authPort, withPool(database, AUTH_POOL), authEnvironment, logs));
+		if (this.separateProcesses) {
+			// the key in the environment, not on a command line other users can read
+			services.add(ServiceProcess.start("auth-service", jars.prepare("auth-service", jar("auth-service")),
+					this.authPort, withPool(database, AUTH_POOL), Map.of("CLIPSYNC_TOKENS_SIGNINGKEYS_0_PRIVATEKEYPEM",
+							signingKey, "CLIPSYNC_TOKENS_SIGNINGKEYS_0_ID", "local"),
+					logs));
+		}
+		else {
+			// before any Spring Boot application of this JVM, the front door's included
+			JdkLogging.install();
+			Map<String, String> auth = withPool(database, AUTH_POOL);
+			auth.put("clipsync.tokens.signing-keys[0].id", "local");
+			auth.put("clipsync.tokens.signing-keys[0].private-key-pem", signingKey);
+			services.add(HostedService.start("auth-service", jars.unpacked("auth-service", jar("auth-service")),
+					this.authPort, auth, logs));
+		}
 		for (int i = 0; i < gatewayPorts.length; i++) {
 			services
 				.add(ServiceProcess.start("sync-gateway-" + (i + 1), jars.prepare("sync-gateway", jar("sync-gateway")),
 						gatewayPorts[i], withPool(database, GATEWAY_POOL), Map.of(), logs));
 		}
-		services.add(ServiceProcess.start("presence-service", jars.prepare("presence-service", jar("presence-service")),
-				this.presencePort, shared, Map.of(), logs));
+		if (this.separateProcesses) {
+			services
+				.add(ServiceProcess.start("presence-service", jars.prepare("presence-service", jar("presence-service")),
+						this.presencePort, shared, Map.of(), logs));
+		}
+		else {
+			services.add(HostedService.start("presence-service",
+					jars.unpacked("presence-service", jar("presence-service")), this.presencePort, shared, logs));
+		}
 		this.running.addAll(services);
-		services.forEach((service) -> watchdog.process(service.pid()));
+		// the hosted services end with this JVM
+		services.stream()
+			.filter(ServiceProcess.class::isInstance)
+			.forEach((service) -> watchdog.process(((ServiceProcess) service).pid()));
 		// The front door starts while the services do (it needs only their ports), and
 		// lets clients in once a gateway passes its health check.
 		long frontDoorStart = System.nanoTime();
@@ -202,7 +232,7 @@ public final class LocalFleet implements Callable<Integer> {
 				}
 			});
 		try {
-			for (ServiceProcess service : services) {
+			for (Service service : services) {
 				service.awaitReady(Duration.ofMinutes(5), logs);
 				ready(service.name(), "127.0.0.1:" + service.port(), service.startedAt());
 			}
@@ -318,9 +348,9 @@ public final class LocalFleet implements Callable<Integer> {
 		System.out.println("Stopping ...");
 		List<AutoCloseable> reversed = new ArrayList<>(this.running);
 		Collections.reverse(reversed);
-		List<AutoCloseable> services = reversed.stream().filter(ServiceProcess.class::isInstance).toList();
+		List<AutoCloseable> services = reversed.stream().filter(Service.class::isInstance).toList();
 		for (AutoCloseable part : reversed) {
-			if (part instanceof ServiceProcess) {
+			if (part instanceof Service) {
 				if (part == services.get(0)) {
 					services.parallelStream().forEach(this::closeQuietly);
 				}

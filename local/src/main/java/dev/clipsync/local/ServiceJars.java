@@ -52,18 +52,8 @@ final class ServiceJars {
 	}
 
 	synchronized Launch prepare(String module, Path builtJar) throws IOException {
-		if (!Files.isRegularFile(builtJar)) {
-			throw new IOException(builtJar + " is missing; build first: ./mvnw -DskipTests package");
-		}
-		Path directory = this.run.resolve(module);
-		String stamp = Files.size(builtJar) + " " + Files.getLastModifiedTime(builtJar).toMillis() + " "
-				+ System.getProperty("java.vm.version");
-		Path stampFile = directory.resolve(STAMP);
-		if (!Files.isRegularFile(stampFile) || !Files.readString(stampFile).equals(stamp)) {
-			unpack(builtJar, directory);
-			Files.writeString(stampFile, stamp);
-		}
-		Path jar = directory.resolve(builtJar.getFileName());
+		Path jar = unpacked(module, builtJar);
+		Path directory = jar.getParent();
 		List<String> options = new ArrayList<>(JvmOptions.of(module));
 		if (JvmOptions.overridden()) {
 			// options being measured: a cache recorded with others would not fit
@@ -83,6 +73,26 @@ final class ServiceJars {
 		}
 		options.add("-XX:AOTCacheOutput=" + cache.toAbsolutePath());
 		return new Launch(jar, options, true);
+	}
+
+	/**
+	 * The unpacked jar of {@code module}, whose manifest names its libraries beside it;
+	 * for a service in the launcher's JVM, which has no cache of its own (a JDK AOT cache
+	 * holds only classes of the JVM's built-in class loaders).
+	 */
+	synchronized Path unpacked(String module, Path builtJar) throws IOException {
+		if (!Files.isRegularFile(builtJar)) {
+			throw new IOException(builtJar + " is missing; build first: ./mvnw -DskipTests package");
+		}
+		Path directory = this.run.resolve(module);
+		String stamp = Files.size(builtJar) + " " + Files.getLastModifiedTime(builtJar).toMillis() + " "
+				+ System.getProperty("java.vm.version");
+		Path stampFile = directory.resolve(STAMP);
+		if (!Files.isRegularFile(stampFile) || !Files.readString(stampFile).equals(stamp)) {
+			unpack(builtJar, directory);
+			Files.writeString(stampFile, stamp);
+		}
+		return directory.resolve(builtJar.getFileName());
 	}
 
 	private void unpack(Path builtJar, Path directory) throws IOException {

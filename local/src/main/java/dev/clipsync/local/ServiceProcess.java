@@ -1,10 +1,6 @@
 package dev.clipsync.local;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,11 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One service of the fleet, run from its jar in a JVM of its own, its output in the data
  * directory's logs.
  */
-final class ServiceProcess implements AutoCloseable {
+final class ServiceProcess implements Service {
 
 	private final String name;
 
@@ -62,11 +60,13 @@ final class ServiceProcess implements AutoCloseable {
 				launch.recordsCache() ? Duration.ofMinutes(3) : Duration.ofSeconds(20));
 	}
 
-	String name() {
+	@Override
+	public String name() {
 		return this.name;
 	}
 
-	int port() {
+	@Override
+	public int port() {
 		return this.port;
 	}
 
@@ -74,36 +74,14 @@ final class ServiceProcess implements AutoCloseable {
 		return this.process.pid();
 	}
 
-	long startedAt() {
+	@Override
+	public long startedAt() {
 		return this.startedAt;
 	}
 
-	/** Wait until the service says it is ready, or fail naming its log. */
-	void awaitReady(Duration timeout, Path logs) throws IOException {
-		HttpClient http = HttpClient.newHttpClient();
-		URI readiness = URI.create("http://127.0.0.1:" + this.port + "/actuator/health/readiness");
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (System.nanoTime() < deadline) {
-			if (!this.process.isAlive()) {
-				throw new IOException(this.name + " exited with " + this.process.exitValue() + "; see "
-						+ logs.resolve(this.name + ".log"));
-			}
-			try {
-				if (http.send(HttpRequest.newBuilder(readiness).build(), HttpResponse.BodyHandlers.discarding())
-					.statusCode() == 200) {
-					return;
-				}
-			}
-			catch (IOException ex) {
-				// not listening yet
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IOException("interrupted", ex);
-			}
-			sleep(250);
-		}
-		throw new IOException(this.name + " not ready within " + timeout + "; see " + logs.resolve(this.name + ".log"));
+	@Override
+	public @Nullable String failure() {
+		return this.process.isAlive() ? null : "exited with " + this.process.exitValue();
 	}
 
 	/**
@@ -119,15 +97,6 @@ final class ServiceProcess implements AutoCloseable {
 		}
 		catch (InterruptedException ex) {
 			this.process.destroyForcibly();
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
 	}

@@ -99,6 +99,22 @@ class LocalFleetTest {
 			.contains("ready  front door")
 			.doesNotContain("initdb")
 			.doesNotContain("INFO");
+		// auth-service and presence-service run in the launcher's JVM, each logging to
+		// its
+		// own file, Tomcat's own lines (java.util.logging) included
+		assertThat(fleet.process.descendants().map((child) -> child.info().commandLine().orElse("")))
+			.noneMatch((command) -> command.contains("-Dclipsync.local.service=auth-service"))
+			.noneMatch((command) -> command.contains("-Dclipsync.local.service=presence-service"));
+		Path logs = this.data.resolve("logs");
+		assertThat(logs.resolve("auth-service.log")).content()
+			.contains("Started AuthServiceApplication")
+			.contains("Starting service [Tomcat]")
+			.doesNotContain("PresenceServiceApplication");
+		assertThat(logs.resolve("presence-service.log")).content()
+			.contains("Started PresenceServiceApplication")
+			.contains("Starting service [Tomcat]")
+			.doesNotContain("AuthServiceApplication");
+		assertThat(logs.resolve("front-door.log")).content().doesNotContain("Starting service [Tomcat]");
 
 		// discovery answers paths relative to the one URL; everything is reachable there
 		JsonNode discovery = getJson(base + "/.well-known/clipsync", null);
@@ -234,7 +250,8 @@ class LocalFleetTest {
 
 		// the launcher killed hard runs no shutdown hook: its watchdog stops the rest
 		List<ProcessHandle> left = again.process.descendants().toList();
-		assertThat(left).hasSizeGreaterThanOrEqualTo(5);
+		// watchdog, Redis, two gateways
+		assertThat(left).hasSizeGreaterThanOrEqualTo(4);
 		again.process.destroyForcibly();
 		Awaitility.await()
 			.atMost(Duration.ofMinutes(2))
@@ -244,6 +261,20 @@ class LocalFleetTest {
 		Awaitility.await()
 			.atMost(Duration.ofSeconds(60))
 			.until(() -> !Files.exists(this.data.resolve("postgres").resolve("postmaster.pid")));
+	}
+
+	@Test
+	void withSeparateProcessesEveryServiceIsAProcessOfItsOwn() throws Exception {
+		int[] ports = ports(0);
+		String base = "http://127.0.0.1:" + ports[0];
+		try (LaunchedFleet fleet = launch(this.data, ports, "--separate-processes")) {
+			fleet.awaitRunning(Duration.ofMinutes(10));
+			assertThat(fleet.process.descendants().map((child) -> child.info().commandLine().orElse("")))
+				.anyMatch((command) -> command.contains("-Dclipsync.local.service=auth-service "))
+				.anyMatch((command) -> command.contains("-Dclipsync.local.service=presence-service "));
+			String token = login(base, "sep-" + UUID.randomUUID() + "@example.com", null);
+			assertThat(getJson(base + "/v1/presence", token).get("devices")).isNotNull();
+		}
 	}
 
 	private static SyncClient reconnect(URI sync, String token) {
@@ -374,7 +405,7 @@ class LocalFleetTest {
 	}
 
 	/** The launcher from this module's classes, as {@code ./clipsync-local} runs it. */
-	private static LaunchedFleet launch(Path data, int[] ports) throws IOException {
+	private static LaunchedFleet launch(Path data, int[] ports, String... options) throws IOException {
 		Files.createDirectories(data);
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -385,6 +416,7 @@ class LocalFleetTest {
 				Integer.toString(ports[1]), "--gateway-ports", ports[2] + "," + ports[3], "--presence-port",
 				Integer.toString(ports[4]), "--postgres-port", Integer.toString(ports[5]), "--redis-port",
 				Integer.toString(ports[6])));
+		command.addAll(List.of(options));
 		return LaunchedFleet.start(command, Map.of());
 	}
 
