@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The local fleet's footprint (docs/decisions/0002-lean-local-fleet.md): how long
 # ./clipsync-local takes until it says it is running, and the memory of every process it runs
-# (the launcher with the front door, each service JVM, PostgreSQL with all its backends,
-# Redis): after start, and with DEVICES sync WebSockets connected through the one URL.
+# (the launcher's JVM with the front door, auth-service and presence-service, each gateway's JVM,
+# PostgreSQL with all its backends, Redis): after start, and with DEVICES sync WebSockets connected through the one URL.
 #
 # Run 1 starts on an empty data folder (initdb, first start); runs 2..RUNS are warm starts on
 # the same folder, as a person's second start. Memory is measured on the last run.
@@ -99,7 +99,8 @@ memory() { # TITLE: one line per process, then the totals
 	echo
 	echo "$1"
 	printf '  %-26s %8s %8s\n' process "RSS MB" "PSS MB"
-	line "launcher + front door" "$launcher"
+	# with --separate-processes, auth-service and presence-service are lines of their own
+	line "launcher, auth, presence" "$launcher"
 	for pid in $(pgrep -P "$launcher"); do
 		cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)
 		case $cmd in
