@@ -9,6 +9,7 @@ import java.util.Date;
 import java.util.UUID;
 
 import io.jsonwebtoken.Claims;
+import io.jsonwebtoken.Jws;
 import io.jsonwebtoken.JwsHeader;
 import io.jsonwebtoken.JwtException;
 import io.jsonwebtoken.JwtParser;
@@ -21,18 +22,40 @@ import org.jspecify.annotations.Nullable;
  * expected issuer, and {@code sub}, {@code did}, {@code jti}, {@code iat}, {@code exp}
  * claims. Anything else is refused: unsigned tokens, HMAC or RSA signatures (even with
  * the public key as the HMAC secret), unknown keys, expired or not-yet-valid tokens.
+ * <p>
+ * It may remember the tokens it verified ({@link VerifiedTokens}): a reconnect storm of
+ * devices presenting the tokens they connected with is then not one Ed25519 verification
+ * per connection again.
  */
 public final class AccessTokenVerifier {
 
 	private final JwtParser parser;
 
+	private final PublicKeySource keys;
+
 	private final Clock clock;
 
 	private final Duration clockSkew;
 
+	private final @Nullable VerifiedTokens verified;
+
 	public AccessTokenVerifier(PublicKeySource keys, String issuer, Clock clock, Duration clockSkew) {
+		this(keys, issuer, clock, clockSkew, 0);
+	}
+
+	/**
+	 * @param keys where the keys are found
+	 * @param issuer the {@code iss} tokens must carry
+	 * @param clock the clock
+	 * @param clockSkew tolerance for {@code exp}, {@code nbf} and {@code iat}
+	 * @param cachedTokens how many verified tokens to remember until they expire, so the
+	 * same token presented again is not verified again; 0 for none
+	 */
+	public AccessTokenVerifier(PublicKeySource keys, String issuer, Clock clock, Duration clockSkew, int cachedTokens) {
+		this.keys = keys;
 		this.clock = clock;
 		this.clockSkew = clockSkew;
+		this.verified = (cachedTokens > 0) ? new VerifiedTokens(cachedTokens) : null;
 		this.parser = Jwts.parser()
 			.sig()
 			.clear()
@@ -52,23 +75,50 @@ public final class AccessTokenVerifier {
 	 * @throws InvalidTokenException when the token must not be honoured
 	 */
 	public AccessToken verify(String compact) {
-		Claims claims;
+		VerifiedTokens cache = this.verified;
+		if (cache == null) {
+			return parse(compact).token();
+		}
+		Instant now = this.clock.instant();
+		VerifiedTokens.Digest digest = VerifiedTokens.Digest.of(compact);
+		VerifiedTokens.Verified known = cache.find(digest, now);
+		if (known != null) {
+			// Honoured only while its key is still published: a key withdrawn in an
+			// emergency ends the cached tokens it signed as it ends the others.
+			if (this.keys.find(known.keyId()).filter(known.key()::equals).isPresent()) {
+				return known.token();
+			}
+			cache.forget(digest);
+		}
+		Parsed checked = parse(compact);
+		this.keys.find(checked.keyId())
+			.ifPresent((key) -> cache.remember(digest, new VerifiedTokens.Verified(checked.token(), checked.keyId(),
+					key, checked.token().expiresAt().plus(this.clockSkew).toEpochMilli()), now));
+		return checked.token();
+	}
+
+	private Parsed parse(String compact) {
+		Jws<Claims> jws;
 		try {
-			claims = this.parser.parseSignedClaims(compact).getPayload();
+			jws = this.parser.parseSignedClaims(compact);
 		}
 		catch (JwtException | IllegalArgumentException ex) {
 			throw new InvalidTokenException("token refused: " + ex.getClass().getSimpleName(), ex);
 		}
+		Claims claims = jws.getPayload();
 		Date issuedAt = required(claims.getIssuedAt(), "iat");
 		Date expiresAt = required(claims.getExpiration(), "exp");
 		if (issuedAt.toInstant().isAfter(this.clock.instant().plus(this.clockSkew))) {
 			throw new InvalidTokenException("token issued in the future");
 		}
-		return new AccessToken(uuid(claims.getSubject(), "sub"),
+		AccessToken token = new AccessToken(uuid(claims.getSubject(), "sub"),
 				uuid(claims.get(AccessToken.DEVICE_CLAIM, String.class), AccessToken.DEVICE_CLAIM),
 				required(claims.getId(), "jti"), issuedAt.toInstant(), expiresAt.toInstant(),
 				optionalText(claims, AccessToken.DEVICE_NAME_CLAIM),
 				optionalText(claims, AccessToken.DEVICE_PLATFORM_CLAIM), generation(claims));
+		// The key locator made sure the token names a key id; interned, since every
+		// cached token of a key keeps it.
+		return new Parsed(token, jws.getHeader().getKeyId().intern());
 	}
 
 	private static long generation(Claims claims) {
@@ -101,6 +151,9 @@ public final class AccessTokenVerifier {
 		catch (IllegalArgumentException ex) {
 			throw new InvalidTokenException("claim " + claim + " is not a UUID", ex);
 		}
+	}
+
+	private record Parsed(AccessToken token, String keyId) {
 	}
 
 	private static final class EdDsaKeyLocator extends LocatorAdapter<Key> {

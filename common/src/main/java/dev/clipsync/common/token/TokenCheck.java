@@ -16,6 +16,12 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  */
 public final class TokenCheck {
 
+	/**
+	 * How many verified tokens a service remembers (about 110 bytes each): enough for a
+	 * gateway's reconnect storm, few enough not to weigh on the heap per connection.
+	 */
+	public static final int CACHED_TOKENS = 4096;
+
 	private final AccessTokenVerifier verifier;
 
 	private final DeviceDenyList denyList;
@@ -37,8 +43,9 @@ public final class TokenCheck {
 
 	/**
 	 * The check every service but auth-service runs: keys from auth-service's JWK Set
-	 * (cached five minutes, fetched again at most every 30 s for an unknown key id), and
-	 * the shared deny list.
+	 * (cached five minutes, fetched again at most every 30 s for an unknown key id), the
+	 * last {@link #CACHED_TOKENS} verified tokens remembered until they expire, and the
+	 * shared deny list, read at every check.
 	 * @param jwksUri where auth-service publishes its keys
 	 * @param issuer the {@code iss} tokens must carry
 	 * @param clockSkew tolerance for {@code exp}, {@code nbf} and {@code iat}
@@ -69,7 +76,7 @@ public final class TokenCheck {
 			Clock clock, StringRedisTemplate redis, RedisNames names) {
 		JwksClient keys = new JwksClient(jwksUri, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build(),
 				clock, Duration.ofMinutes(5), Duration.ofSeconds(30), keyMaxAge);
-		return new TokenCheck(new AccessTokenVerifier(keys, issuer, clock, clockSkew),
+		return new TokenCheck(new AccessTokenVerifier(keys, issuer, clock, clockSkew, CACHED_TOKENS),
 				new DeviceDenyList(redis, names));
 	}
 

@@ -51,6 +51,8 @@ class AccessTokenVerifierTest {
 
 	private AccessTokenVerifier verifier;
 
+	private AccessTokenVerifier caching;
+
 	@BeforeEach
 	void serveJwks() throws IOException {
 		this.published.add(publicJwk(this.key, "k1"));
@@ -84,6 +86,7 @@ class AccessTokenVerifierTest {
 				URI.create("http://127.0.0.1:" + this.server.getAddress().getPort() + "/jwks.json"),
 				HttpClient.newHttpClient(), clock, Duration.ofMinutes(5), Duration.ofSeconds(30));
 		this.verifier = new AccessTokenVerifier(jwks, ISSUER, clock, Duration.ofSeconds(30));
+		this.caching = new AccessTokenVerifier(jwks, ISSUER, clock, Duration.ofSeconds(30), 100);
 	}
 
 	@AfterEach
@@ -240,6 +243,70 @@ class AccessTokenVerifierTest {
 		this.published.add(publicJwk(Jwks.CRV.Ed25519.keyPair().build(), "k2"));
 		this.now = this.now.plus(Duration.ofMinutes(6));
 		assertRefused(signed(token(this.now)));
+	}
+
+	@Test
+	void aTokenPresentedAgainIsNotVerifiedAgainUntilItExpires() {
+		String token = signed(token(this.now));
+		AccessToken first = this.caching.verify(token);
+		this.now = this.now.plus(Duration.ofMinutes(15)).plusSeconds(29);
+		// the same verified instance: no second signature check
+		assertThat(this.caching.verify(token)).isSameAs(first);
+		// past the expiry and the clock skew allowed: refused as it would be uncached
+		this.now = this.now.plusSeconds(2);
+		assertThatExceptionOfType(InvalidTokenException.class).isThrownBy(() -> this.caching.verify(token));
+		assertThat(this.verifier.verify(signed(token(this.now)))).isNotNull();
+	}
+
+	@Test
+	void aCachedTokenIsAlwaysTheVerifiedOneNotALookAlike() {
+		String token = signed(token(this.now));
+		this.caching.verify(token);
+		String[] parts = token.split("\\.");
+		char first = parts[2].charAt(0);
+		assertThatExceptionOfType(InvalidTokenException.class).isThrownBy(() -> this.caching
+			.verify(parts[0] + "." + parts[1] + "." + ((first == 'A') ? 'B' : 'A') + parts[2].substring(1)));
+		assertThatExceptionOfType(InvalidTokenException.class)
+			.isThrownBy(() -> this.caching.verify(token.substring(0, token.length() - 1)));
+	}
+
+	@Test
+	void aCachedTokenIsRefusedOnceItsKeyIsWithdrawn() {
+		String token = signed(token(this.now));
+		this.caching.verify(token);
+		// an emergency rotation replaced the key: the token is refused at the next fetch
+		// of the set, though it has not expired and was verified before
+		this.published.clear();
+		this.published.add(publicJwk(Jwks.CRV.Ed25519.keyPair().build(), "k2"));
+		this.now = this.now.plus(Duration.ofMinutes(6));
+		assertThatExceptionOfType(InvalidTokenException.class).isThrownBy(() -> this.caching.verify(token));
+	}
+
+	@Test
+	void aCacheKeepsAtMostItsCapacityAndDropsExpiredTokensFirst() {
+		VerifiedTokens cache = new VerifiedTokens(8);
+		AccessToken token = this.verifier.verify(signed(token(this.now)));
+		long expired = this.now.toEpochMilli();
+		long valid = this.now.plus(Duration.ofMinutes(15)).toEpochMilli();
+		for (int i = 0; i < 4; i++) {
+			cache.remember(VerifiedTokens.Digest.of("old" + i),
+					new VerifiedTokens.Verified(token, "k1", this.key.getPublic(), expired), this.now);
+		}
+		for (int i = 0; i < 4; i++) {
+			cache.remember(VerifiedTokens.Digest.of("new" + i),
+					new VerifiedTokens.Verified(token, "k1", this.key.getPublic(), valid), this.now);
+		}
+		cache.remember(VerifiedTokens.Digest.of("newest"),
+				new VerifiedTokens.Verified(token, "k1", this.key.getPublic(), valid), this.now);
+		assertThat(cache.size()).isEqualTo(5);
+		assertThat(cache.find(VerifiedTokens.Digest.of("new0"), this.now)).isNotNull();
+		assertThat(cache.find(VerifiedTokens.Digest.of("old0"), this.now)).isNull();
+		for (int i = 0; i < 1000; i++) {
+			cache.remember(VerifiedTokens.Digest.of("storm" + i),
+					new VerifiedTokens.Verified(token, "k1", this.key.getPublic(), valid), this.now);
+			assertThat(cache.size()).isLessThanOrEqualTo(8);
+		}
+		assertThat(cache.find(VerifiedTokens.Digest.of("storm999"), this.now)).isNotNull();
 	}
 
 	private JwtBuilder token(Instant issuedAt) {

@@ -86,6 +86,35 @@ class HandshakeAndRevocationTest {
 	}
 
 	@Test
+	void aTokenPresentedAgainIsNotVerifiedAgainButItsSignOutStillEndsItsSessionsAndHandshakes() {
+		UUID user = UUID.randomUUID();
+		UUID device = UUID.randomUUID();
+		String token = this.gateways.tokens.token(user, device);
+		try (SyncClient first = SyncClient.connect(this.gateways.a.syncUri(), token);
+				SyncClient again = SyncClient.connect(this.gateways.a.syncUri(), token)) {
+			first.welcome();
+			again.welcome();
+			// one verification for both: the reconnect got the remembered token
+			List<ClientSession> sessions = this.gateways.a.bean(LocalSessions.class)
+				.all()
+				.stream()
+				.filter((session) -> session.deviceId().equals(device))
+				.toList();
+			assertThat(sessions).hasSize(2);
+			assertThat(sessions.get(0).token()).isSameAs(sessions.get(1).token());
+			StringRedisTemplate redis = this.gateways.a.bean(StringRedisTemplate.class);
+			RedisNames names = new RedisNames(TestInfrastructure.redis().keyPrefix());
+			new DeviceDenyList(redis, names).denyAll(user, device, Duration.ofMinutes(16));
+			redis.convertAndSend(names.userChannel(user), this.gateways.a.bean(UserChannelCodec.class)
+				.encode(new SignOut(SignOut.Reason.LOGGED_OUT, List.of(device), Instant.now())));
+			assertThat(first.closeCode(Duration.ofSeconds(10))).isEqualTo(4403);
+			assertThat(again.closeCode(Duration.ofSeconds(10))).isEqualTo(4403);
+			// still remembered as verified, and refused for the deny entry
+			assertThat(status(Map.of("Authorization", "Bearer " + token))).isEqualTo(401);
+		}
+	}
+
+	@Test
 	void aSignedOutDeviceWhoseMessageWasLostIsClosedSoonAfterTheNextHeartbeat() {
 		UUID user = UUID.randomUUID();
 		UUID device = UUID.randomUUID();
