@@ -33,7 +33,10 @@ class ObservabilityTest {
 				.contains("clipsync_gateway_deliveries_total")
 				.contains("clipsync_gateway_pushes_duplicate_total")
 				.contains("clipsync_gateway_delivery_latency_seconds_bucket")
-				.contains("clipsync_gateway_slow_consumer_closes_total");
+				.contains("clipsync_gateway_slow_consumer_closes_total")
+				// HTTP requests are observed, but not the upgrades to /v1/sync
+				.contains("uri=\"/actuator/health/**\"")
+				.doesNotContain("uri=\"/v1/sync\"");
 		}
 	}
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +41,8 @@ import org.springframework.context.SmartLifecycle;
  * #3447).
  * <p>
  * Sessions never change subscriptions themselves. One thread reconciles: it compares the
- * users that have sessions with the channels Redis confirmed, and subscribes or
+ * users that have sessions with the channels Redis confirmed (those whose sessions
+ * changed since it last looked, and once a second all of them), and subscribes or
  * unsubscribes the difference in one command each. So a user's last session closing while
  * a new one opens can never leave the new one unsubscribed, a change refused while Redis
  * is away is made when it is back, and a connect storm costs a few batched commands
@@ -79,6 +81,12 @@ public final class UserChannels implements SmartLifecycle {
 	private final Set<UUID> leaving = new HashSet<>();
 
 	private final Map<UUID, CompletableFuture<Void>> waiting = new HashMap<>();
+
+	/** Users whose sessions changed since the reconciler last looked at them. */
+	private final Set<UUID> dirty = ConcurrentHashMap.newKeySet();
+
+	/** When the reconciler last compared every user ({@link System#nanoTime()}). */
+	private long fullReconcileAt = System.nanoTime();
 
 	private final Semaphore changed = new Semaphore(0);
 
@@ -150,8 +158,10 @@ public final class UserChannels implements SmartLifecycle {
 
 	/**
 	 * The user's channel is wanted (a session opened) or may no longer be (one closed).
+	 * @param userId the user
 	 */
-	public void changed() {
+	public void changed(UUID userId) {
+		this.dirty.add(userId);
 		this.changed.release();
 	}
 
@@ -167,6 +177,7 @@ public final class UserChannels implements SmartLifecycle {
 			}
 			CompletableFuture<Void> confirmed = this.waiting.computeIfAbsent(userId,
 					(user) -> new CompletableFuture<>());
+			this.dirty.add(userId);
 			this.changed.release();
 			return confirmed;
 		}
@@ -220,8 +231,37 @@ public final class UserChannels implements SmartLifecycle {
 			logger.info("Redis is back: re-subscribed {} user channels; re-syncing their sessions", this.active.size());
 			this.listener.resync();
 		}
-		Set<UUID> wanted = Set.copyOf(this.wanted.get());
-		List<UUID> gone = this.active.stream().filter((user) -> !wanted.contains(user)).toList();
+		// Only the users whose sessions changed, so a round costs what changed, not
+		// every user here; all of them once a second, as a safety net.
+		Set<UUID> wanted = this.wanted.get();
+		Set<UUID> candidates = new HashSet<>();
+		long now = System.nanoTime();
+		if (now - this.fullReconcileAt >= RECONCILE_EVERY.toNanos()) {
+			this.fullReconcileAt = now;
+			this.dirty.clear();
+			candidates.addAll(wanted);
+			candidates.addAll(this.active);
+		}
+		else {
+			for (Iterator<UUID> users = this.dirty.iterator(); users.hasNext();) {
+				candidates.add(users.next());
+				users.remove();
+			}
+		}
+		try {
+			reconcile(candidates, wanted);
+		}
+		catch (RuntimeException ex) {
+			// Looked at again in the next round.
+			this.dirty.addAll(candidates);
+			throw ex;
+		}
+	}
+
+	private void reconcile(Set<UUID> candidates, Set<UUID> wanted) {
+		List<UUID> gone = candidates.stream()
+			.filter((user) -> this.active.contains(user) && !wanted.contains(user))
+			.toList();
 		synchronized (this.waiting) {
 			// Out of the confirmed set before the command, so no new session takes a
 			// channel on its way out for a live one.
@@ -235,12 +275,14 @@ public final class UserChannels implements SmartLifecycle {
 			});
 		}
 		this.leaving.addAll(gone);
-		this.leaving.removeAll(wanted);
+		this.leaving.removeIf(wanted::contains);
 		if (!this.leaving.isEmpty()) {
 			this.connection.sync().unsubscribe(channels(this.leaving));
 			this.leaving.clear();
 		}
-		List<UUID> toAdd = wanted.stream().filter((user) -> !this.active.contains(user)).toList();
+		List<UUID> toAdd = candidates.stream()
+			.filter((user) -> wanted.contains(user) && !this.active.contains(user))
+			.toList();
 		if (!toAdd.isEmpty()) {
 			try {
 				this.connection.sync().subscribe(channels(toAdd));

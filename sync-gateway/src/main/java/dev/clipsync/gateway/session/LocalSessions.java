@@ -128,7 +128,7 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 			return current;
 		});
 		if (added[0]) {
-			this.channels.changed();
+			this.channels.changed(session.userId());
 		}
 		return added[0];
 	}
@@ -151,7 +151,7 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 			return sessions.isEmpty() ? null : sessions;
 		});
 		if (last[0]) {
-			this.channels.changed();
+			this.channels.changed(session.userId());
 		}
 	}
 

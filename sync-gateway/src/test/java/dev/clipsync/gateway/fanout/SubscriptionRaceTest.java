@@ -81,6 +81,49 @@ class SubscriptionRaceTest {
 			.untilAsserted(() -> assertThat(Set.copyOf(channels.listening())).doesNotContain(user));
 	}
 
+	@Test
+	void manyUsersConnectingAtOnceAreEachLiveOnTheirOwnChannel() throws Exception {
+		TwoGateways gateways = TwoGateways.get();
+		List<UUID> users = new ArrayList<>();
+		for (int i = 0; i < 64; i++) {
+			users.add(UUID.randomUUID());
+		}
+		List<SyncClient> receivers = new ArrayList<>();
+		try {
+			// a reconnect storm in small: one subscription round takes in every user that
+			// arrived meanwhile
+			List<Thread> opening = new ArrayList<>();
+			for (UUID user : users) {
+				opening.add(Thread.ofVirtual().start(() -> {
+					SyncClient client = SyncClient.connect(resume(gateways.a.syncUri()), gateways.token(user));
+					synchronized (receivers) {
+						receivers.add(client);
+					}
+				}));
+			}
+			for (Thread thread : opening) {
+				thread.join();
+			}
+			assertThat(gateways.a.bean(UserChannels.class).listening()).containsAll(users);
+			for (SyncClient receiver : receivers) {
+				UUID user = UUID.fromString(receiver.welcome().get("userId").asString());
+				receiver.next("synced");
+				try (SyncClient pusher = SyncClient.connect(gateways.b.syncUri(), gateways.token(user))) {
+					pusher.push("to " + user);
+					long seq = pusher.next("ack").get("seq").asLong();
+					assertThat(receiver.next("clip").get("seq").asLong()).as("user %s", user).isEqualTo(seq);
+				}
+			}
+		}
+		finally {
+			receivers.forEach(SyncClient::close);
+		}
+		UserChannels channels = gateways.a.bean(UserChannels.class);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(Set.copyOf(channels.listening())).doesNotContainAnyElementsOf(users));
+	}
+
 	/** Resume at the handshake from the user's current end: live at once. */
 	private static URI resume(URI sync) {
 		return URI.create(sync + "?after=" + Long.MAX_VALUE / 2);
