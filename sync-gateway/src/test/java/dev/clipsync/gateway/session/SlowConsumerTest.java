@@ -47,10 +47,7 @@ class SlowConsumerTest {
 				assertThat(seqs(healthy.collect("clip", count, Duration.ofSeconds(60)))).isSorted()
 					.doesNotHaveDuplicates()
 					.hasSize(count);
-				MeterRegistry meters = gateway.bean(MeterRegistry.class);
-				Awaitility.await()
-					.atMost(Duration.ofSeconds(30))
-					.until(() -> meters.counter("clipsync.gateway.slow.consumer.closes").count() >= 1);
+				awaitSlowConsumerClose(gateway);
 				stuck.resumeReading();
 				assertThat(stuck.closeCode(Duration.ofSeconds(30))).isEqualTo(1013);
 				List<Long> got = new ArrayList<>();
@@ -92,10 +89,7 @@ class SlowConsumerTest {
 					pusher.push(big);
 					pusher.next("ack");
 				}
-				MeterRegistry meters = gateway.bean(MeterRegistry.class);
-				Awaitility.await()
-					.atMost(Duration.ofSeconds(30))
-					.until(() -> meters.counter("clipsync.gateway.slow.consumer.closes").count() >= 1);
+				awaitSlowConsumerClose(gateway);
 				Thread talker = Thread.ofVirtual().start(() -> {
 					while (!stuck.isClosed()) {
 						try {
@@ -132,10 +126,7 @@ class SlowConsumerTest {
 					pusher.push(big);
 					acked.add(pusher.next("ack").get("seq").asLong());
 				}
-				MeterRegistry meters = gateway.bean(MeterRegistry.class);
-				Awaitility.await()
-					.atMost(Duration.ofSeconds(30))
-					.until(() -> meters.counter("clipsync.gateway.slow.consumer.closes").count() >= 1);
+				awaitSlowConsumerClose(gateway);
 				stuck.resumeReading();
 				assertThat(stuck.closeCode(Duration.ofSeconds(30))).isEqualTo(1013);
 				List<Long> got = new ArrayList<>();
@@ -158,6 +149,14 @@ class SlowConsumerTest {
 				}
 			}
 		}
+	}
+
+	/** Wait until the gateway has closed a connection for not reading. */
+	private static void awaitSlowConsumerClose(RunningGateway gateway) {
+		MeterRegistry meters = gateway.bean(MeterRegistry.class);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(30))
+			.until(() -> meters.counter("clipsync.gateway.slow.consumer.closes").count() >= 1);
 	}
 
 	private static List<Long> seqs(List<JsonNode> clips) {
