@@ -447,12 +447,7 @@ final class ClientSession {
 			return;
 		}
 		// Only an idle connection needs a ping: a busy one is watched by the write
-		// timeout.
-		// A ping behind a stalled backlog would also do harm: the client's pong reaches
-		// the
-		// gateway after the 1013 that the stall brings, when Jetty has already closed the
-		// socket, and the kernel's reset then throws away the close frame the client has
-		// not read yet (it saw 1006 in the stalled-reader drill).
+		// timeout, and a ping queued behind a stalled backlog would only add to it.
 		if (this.outbox.queuedBytes() == 0) {
 			this.outbox.offer(new PingMessage());
 		}
