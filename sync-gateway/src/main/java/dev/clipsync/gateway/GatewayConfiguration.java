@@ -54,6 +54,11 @@ class GatewayConfiguration implements WebMvcConfigurer {
 	}
 
 	@Bean
+	static GatewayId gatewayId() {
+		return GatewayId.random();
+	}
+
+	@Bean
 	static RedisNames redisNames(GatewayProperties properties) {
 		return new RedisNames(properties.redis().keyPrefix());
 	}

@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
  * A clip was stored (committed) and every other connection of the user should get it. The
  * {@code session} is the pushing connection, which gets an ack instead.
  *
+ * @param origin the instance that stored it, which delivered it to its own connections
+ * already and skips this copy unread ({@link UserChannelCodec#isClipFrom})
  * @param seq the clip's per-user sequence number
  * @param id the client's idempotency key
  * @param from the pushing device
@@ -21,8 +23,9 @@ import org.jspecify.annotations.Nullable;
  * @param blob the content stored apart, if any
  * @param createdAt when it was stored
  */
-public record ClipPublished(long seq, UUID id, UUID from, UUID session, String mime, String data, String encoding,
-		boolean encrypted, boolean sensitive, @Nullable BlobRef blob, Instant createdAt) implements UserChannelMessage {
+public record ClipPublished(String origin, long seq, UUID id, UUID from, UUID session, String mime, String data,
+		String encoding, boolean encrypted, boolean sensitive, @Nullable BlobRef blob,
+		Instant createdAt) implements UserChannelMessage {
 
 	static final String TYPE = "clip";
 

@@ -24,4 +24,17 @@ class UserChannelCodecTest {
 		assertThat(this.codec.decode(json)).isEqualTo(signOut);
 	}
 
+	@Test
+	void aGatewayKnowsItsOwnClipsWithoutDecodingThem() {
+		ClipPublished clip = new ClipPublished("gateway-1", 7, UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
+				"text/plain", "hi", "utf8", false, false, null, Instant.parse("2026-11-22T12:00:00Z"));
+		String json = this.codec.encode(clip);
+		assertThat(this.codec.decode(json)).isEqualTo(clip);
+		assertThat(this.codec.isClipFrom(json, "gateway-1")).isTrue();
+		assertThat(this.codec.isClipFrom(json, "gateway-")).isFalse();
+		assertThat(this.codec.isClipFrom(json, "gateway-2")).isFalse();
+		String signOut = this.codec.encode(new SignOut(SignOut.Reason.DEVICE_REVOKED, List.of(), Instant.now()));
+		assertThat(this.codec.isClipFrom(signOut, "gateway-1")).isFalse();
+	}
+
 }

@@ -6,9 +6,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import dev.clipsync.common.wire.BlobRef;
 import dev.clipsync.gateway.GatewayProperties;
@@ -64,6 +66,22 @@ public class ClipStore {
 		return stored;
 	}
 
+	/** The element types of {@code push_clips}'s arrays, in order. */
+	private static final String[] COLUMN_TYPES = { "uuid", "uuid", "uuid", "uuid", "text", "text", "bool", "text",
+			"bool", "uuid", "int8", "text" };
+
+	private static final String PUSH_GROUP = "select out_seq, out_created_at, out_duplicate from push_clips("
+			+ "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+	/**
+	 * One push, its values bound one by one: the driver spells each array as text in a
+	 * fresh 1 KB buffer, which made a lone push's arrays a fifth of the gateway's
+	 * garbage.
+	 */
+	private static final String PUSH_ONE = "select out_seq, out_created_at, out_duplicate from push_clips("
+			+ Arrays.stream(COLUMN_TYPES).map((type) -> "array[?::" + type + "], ").collect(Collectors.joining())
+			+ "?, ?)";
+
 	/**
 	 * Store pushes in one transaction, in the given order (see {@code push_clips} in the
 	 * migration); a push refused for the quota answers seq 0.
@@ -88,13 +106,15 @@ public class ClipStore {
 			columns[10][i] = (blob != null) ? blob.size() : null;
 			columns[11][i] = (blob != null) ? blob.sha256() : null;
 		}
-		String[] types = { "uuid", "uuid", "uuid", "uuid", "text", "text", "bool", "text", "bool", "uuid", "int8",
-				"text" };
 		List<Stored> stored = this.jdbcTemplate.execute((ConnectionCallback<List<Stored>>) (connection) -> {
-			try (PreparedStatement statement = connection.prepareStatement(
-					"select out_seq, out_created_at, out_duplicate from push_clips(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+			try (PreparedStatement statement = connection.prepareStatement((size == 1) ? PUSH_ONE : PUSH_GROUP)) {
 				for (int column = 0; column < columns.length; column++) {
-					statement.setArray(column + 1, connection.createArrayOf(types[column], columns[column]));
+					if (size == 1) {
+						statement.setObject(column + 1, columns[column][0]);
+					}
+					else {
+						statement.setArray(column + 1, connection.createArrayOf(COLUMN_TYPES[column], columns[column]));
+					}
 				}
 				statement.setInt(13, this.keepPerUser);
 				statement.setLong(14, this.quotaBytes);

@@ -21,13 +21,13 @@ import org.springframework.dao.DataIntegrityViolationException;
  * answered, and a durable commit costs a disk flush, so pushes one commit at a time stop
  * at what the flush allows (about 140/s per connection on the 2-core benchmark machine).
  * <p>
- * A push that finds one of the few commit slots free is committed at once, alone: when
- * the database is idle, nobody waits for company. Pushes that arrive while every slot is
- * busy queue up, and the next slot to come free takes them all (up to a count and a byte
- * bound) into one transaction. A group is sorted by user, stably: one user's pushes keep
- * their order, and concurrent groups lock users in the same order, so they cannot
- * deadlock. When the group's transaction fails on one push's data, each push is tried
- * again alone, so that push alone fails.
+ * A push that finds one of the few commit slots free is committed at once, alone, by its
+ * own thread: when the database is idle, nobody waits for company. Pushes that arrive
+ * while every slot is busy queue up, and the next slot to come free takes them all (up to
+ * a count and a byte bound) into one transaction. A group is sorted by user, stably: one
+ * user's pushes keep their order, and concurrent groups lock users in the same order, so
+ * they cannot deadlock. When the group's transaction fails on one push's data, each push
+ * is tried again alone, so that push alone fails.
  */
 final class GroupCommit {
 
@@ -67,12 +67,16 @@ final class GroupCommit {
 	 * @return what was stored
 	 */
 	ClipStore.Stored push(Push push) {
+		boolean lead;
 		synchronized (this.waiting) {
 			this.waiting.add(push);
-			if (this.committing < this.slots) {
+			lead = this.committing < this.slots;
+			if (lead) {
 				this.committing++;
-				Thread.ofVirtual().name("group-commit").start(this::commitWhileWaiting);
 			}
+		}
+		if (lead) {
+			lead(push);
 		}
 		try {
 			return push.outcome().get();
@@ -90,25 +94,59 @@ final class GroupCommit {
 		}
 	}
 
+	/**
+	 * Commit on the pushing thread until its own push is done: when the database keeps
+	 * up, a push costs no thread start nor switch. What is still waiting then goes to a
+	 * thread of its own, so this connection's next message is not held up by others'.
+	 */
+	private void lead(Push push) {
+		while (!push.outcome().isDone()) {
+			List<Push> group = takeGroup();
+			if (group.isEmpty()) {
+				// Another slot took it.
+				break;
+			}
+			commit(group);
+		}
+		synchronized (this.waiting) {
+			if (this.waiting.isEmpty()) {
+				this.committing--;
+				return;
+			}
+		}
+		Thread.ofVirtual().name("group-commit").start(this::commitWhileWaiting);
+	}
+
 	private void commitWhileWaiting() {
 		while (true) {
-			List<Push> group = new ArrayList<>();
+			List<Push> group;
 			synchronized (this.waiting) {
-				long bytes = 0;
-				Push next;
-				while (group.size() < this.maxPushes && (next = this.waiting.peek()) != null
-						&& (group.isEmpty() || bytes + next.bytes() <= this.maxBytes)) {
-					group.add(this.waiting.remove());
-					bytes += next.bytes();
-				}
+				group = takeGroup();
 				if (group.isEmpty()) {
 					this.committing--;
 					return;
 				}
 			}
-			group.sort(Comparator.comparing(Push::userId));
 			commit(group);
 		}
+	}
+
+	/**
+	 * The next group, sorted by user, from the front of the queue; empty when none waits.
+	 */
+	private List<Push> takeGroup() {
+		List<Push> group = new ArrayList<>();
+		synchronized (this.waiting) {
+			long bytes = 0;
+			Push next;
+			while (group.size() < this.maxPushes && (next = this.waiting.peek()) != null
+					&& (group.isEmpty() || bytes + next.bytes() <= this.maxBytes)) {
+				group.add(this.waiting.remove());
+				bytes += next.bytes();
+			}
+		}
+		group.sort(Comparator.comparing(Push::userId));
+		return group;
 	}
 
 	private void commit(List<Push> group) {

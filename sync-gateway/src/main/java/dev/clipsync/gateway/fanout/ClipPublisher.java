@@ -4,18 +4,21 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 
 import dev.clipsync.common.redis.RedisNames;
 import dev.clipsync.common.wire.ClipPublished;
 import dev.clipsync.common.wire.UserChannelCodec;
+import dev.clipsync.gateway.GatewayId;
 import dev.clipsync.gateway.clips.Clip;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.stereotype.Component;
 
 /**
  * Announces stored clips: to the user's connections on this gateway at once, then on the
@@ -27,9 +30,11 @@ import org.springframework.stereotype.Component;
  * or does not fit is given up on and counted. Receivers still get it: from the database,
  * when the next clip shows the gap, or when their gateway's Redis connection comes back
  * and it re-syncs every session.
+ * <p>
+ * Publishes go out on a connection of their own without waiting for Redis's answer, so a
+ * push is not held up by the round trip; one connection keeps them in order.
  */
-@Component
-public class ClipPublisher {
+public class ClipPublisher implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(ClipPublisher.class);
 
@@ -39,7 +44,11 @@ public class ClipPublisher {
 
 	private static final Duration RETRY_DELAY = Duration.ofMillis(250);
 
-	private final StringRedisTemplate redis;
+	private final RedisClient client;
+
+	private final String origin;
+
+	private StatefulRedisConnection<String, String> connection;
 
 	private final RedisNames names;
 
@@ -55,9 +64,23 @@ public class ClipPublisher {
 
 	private boolean retrying;
 
-	ClipPublisher(StringRedisTemplate redis, RedisNames names, UserChannelCodec codec, UserChannels.Listener local,
-			MeterRegistry meters) {
-		this.redis = redis;
+	/**
+	 * @param client a client for the Redis the channels are on, for this publisher alone
+	 * @param gatewayId this gateway, named in each clip so it can skip its own
+	 * @param names Redis names
+	 * @param codec writes the messages
+	 * @param local this gateway's connections
+	 * @param meters metrics
+	 */
+	public ClipPublisher(RedisClient client, GatewayId gatewayId, RedisNames names, UserChannelCodec codec,
+			UserChannels.Listener local, MeterRegistry meters) {
+		this.client = client;
+		// Fail fast while Redis is away: the retry queue is the buffer.
+		this.client.setOptions(ClientOptions.builder()
+			.timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
+			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+			.build());
+		this.origin = gatewayId.value();
 		this.names = names;
 		this.codec = codec;
 		this.local = local;
@@ -71,14 +94,41 @@ public class ClipPublisher {
 	 * @param clip the clip, committed
 	 */
 	public void publish(UUID userId, Clip clip) {
-		ClipPublished published = new ClipPublished(clip.seq(), clip.id(), clip.from(), clip.session(), clip.mime(),
-				clip.data(), clip.encoding(), clip.encrypted(), clip.sensitive(), clip.blob(), clip.createdAt());
+		ClipPublished published = new ClipPublished(this.origin, clip.seq(), clip.id(), clip.from(), clip.session(),
+				clip.mime(), clip.data(), clip.encoding(), clip.encrypted(), clip.sensitive(), clip.blob(),
+				clip.createdAt());
 		this.local.onMessage(userId, published);
 		String channel = this.names.userChannel(userId);
 		String message = this.codec.encode(published);
-		if (!tryPublish(channel, message)) {
-			retryLater(new Pending(channel, message, System.nanoTime() + GIVE_UP_AFTER.toNanos()));
+		long giveUpAt = System.nanoTime() + GIVE_UP_AFTER.toNanos();
+		CompletionStage<Long> sent;
+		try {
+			sent = connection().async().publish(channel, message);
 		}
+		catch (RuntimeException ex) {
+			logger.debug("Publish on {} failed: {}", channel, ex.toString());
+			retryLater(new Pending(channel, message, giveUpAt));
+			return;
+		}
+		sent.whenComplete((receivers, failure) -> {
+			if (failure != null) {
+				logger.debug("Publish on {} failed: {}", channel, failure.toString());
+				retryLater(new Pending(channel, message, giveUpAt));
+			}
+		});
+	}
+
+	/** Connected on first use, so the gateway starts while Redis is away. */
+	private synchronized StatefulRedisConnection<String, String> connection() {
+		if (this.connection == null) {
+			this.connection = this.client.connect();
+		}
+		return this.connection;
+	}
+
+	@Override
+	public void close() {
+		this.client.shutdown();
 	}
 
 	private void retryLater(Pending publish) {
@@ -140,7 +190,7 @@ public class ClipPublisher {
 
 	private boolean tryPublish(String channel, String message) {
 		try {
-			this.redis.convertAndSend(channel, message);
+			connection().sync().publish(channel, message);
 			return true;
 		}
 		catch (RuntimeException ex) {

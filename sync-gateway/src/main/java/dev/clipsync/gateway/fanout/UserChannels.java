@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 import dev.clipsync.common.redis.RedisNames;
 import dev.clipsync.common.wire.UserChannelCodec;
 import dev.clipsync.common.wire.UserChannelMessage;
+import dev.clipsync.gateway.GatewayId;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -67,6 +68,8 @@ public final class UserChannels implements SmartLifecycle {
 
 	private final UserChannelCodec codec;
 
+	private final String origin;
+
 	private final Supplier<Set<UUID>> wanted;
 
 	private final Listener listener;
@@ -106,12 +109,13 @@ public final class UserChannels implements SmartLifecycle {
 	 * @param client a client for the Redis the channels are on
 	 * @param names Redis names
 	 * @param codec reads the messages
+	 * @param gatewayId this gateway, whose own clips are skipped unread
 	 * @param wanted the users with a connection on this gateway (a live view)
 	 * @param listener where messages go
 	 * @param meters metrics
 	 */
-	public UserChannels(RedisClient client, RedisNames names, UserChannelCodec codec, Supplier<Set<UUID>> wanted,
-			Listener listener, MeterRegistry meters) {
+	public UserChannels(RedisClient client, RedisNames names, UserChannelCodec codec, GatewayId gatewayId,
+			Supplier<Set<UUID>> wanted, Listener listener, MeterRegistry meters) {
 		this.client = client;
 		this.client.setOptions(ClientOptions.builder()
 			.timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
@@ -119,6 +123,7 @@ public final class UserChannels implements SmartLifecycle {
 			.build());
 		this.names = names;
 		this.codec = codec;
+		this.origin = gatewayId.value();
 		this.wanted = wanted;
 		this.listener = listener;
 		this.resubscribes = meters.counter("clipsync.gateway.redis.resubscribes");
@@ -320,6 +325,10 @@ public final class UserChannels implements SmartLifecycle {
 	}
 
 	private void dispatch(String channel, String payload) {
+		if (this.codec.isClipFrom(payload, this.origin)) {
+			// Delivered to this gateway's connections before it was published.
+			return;
+		}
 		UserChannelMessage message;
 		try {
 			message = this.codec.decode(payload);

@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.clipsync.common.redis.RedisNames;
+import dev.clipsync.gateway.GatewayId;
 import dev.clipsync.gateway.GatewayProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,7 +44,7 @@ public class PresenceReporter implements SmartLifecycle {
 
 	private static final int MAX_QUEUED_REPORTS = 100_000;
 
-	private final String gatewayId = UUID.randomUUID().toString();
+	private final String gatewayId;
 
 	private final StringRedisTemplate redis;
 
@@ -66,8 +67,9 @@ public class PresenceReporter implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	public PresenceReporter(StringRedisTemplate redis, RedisNames names, JsonMapper json, Clock clock,
-			GatewayProperties properties, MeterRegistry meters) {
+	public PresenceReporter(GatewayId gatewayId, StringRedisTemplate redis, RedisNames names, JsonMapper json,
+			Clock clock, GatewayProperties properties, MeterRegistry meters) {
+		this.gatewayId = gatewayId.value();
 		this.redis = redis;
 		this.names = names;
 		this.json = json;

@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import dev.clipsync.common.presence.PresenceReader;
+import dev.clipsync.common.redis.RedisNames;
 import dev.clipsync.common.token.TokenCheck;
+import dev.clipsync.common.wire.UserChannelCodec;
+import dev.clipsync.gateway.GatewayId;
 import dev.clipsync.gateway.GatewayProperties;
 import dev.clipsync.gateway.blobs.BlobStore;
 import dev.clipsync.gateway.clips.ClipStore;
@@ -14,8 +17,6 @@ import dev.clipsync.gateway.drain.DrainOnShutdown;
 import dev.clipsync.gateway.fanout.ClipPublisher;
 import dev.clipsync.gateway.fanout.UserChannels;
 import dev.clipsync.gateway.presence.PresenceReporter;
-import dev.clipsync.common.redis.RedisNames;
-import dev.clipsync.common.wire.UserChannelCodec;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -126,12 +127,19 @@ class WebSocketConfiguration implements WebSocketConfigurer {
 	}
 
 	@Bean
-	static UserChannels userChannels(DataRedisProperties redis, ClientResources resources, RedisNames names,
-			UserChannelCodec codec, LocalSessions sessions, MeterRegistry meters) {
+	static UserChannels userChannels(GatewayId gatewayId, DataRedisProperties redis, ClientResources resources,
+			RedisNames names, UserChannelCodec codec, LocalSessions sessions, MeterRegistry meters) {
 		UserChannels channels = new UserChannels(RedisClient.create(resources, redisUrl(redis)), names, codec,
-				sessions::users, sessions, meters);
+				gatewayId, sessions::users, sessions, meters);
 		sessions.useChannels(channels);
 		return channels;
+	}
+
+	@Bean
+	static ClipPublisher clipPublisher(GatewayId gatewayId, DataRedisProperties redis, ClientResources resources,
+			RedisNames names, UserChannelCodec codec, LocalSessions sessions, MeterRegistry meters) {
+		return new ClipPublisher(RedisClient.create(resources, redisUrl(redis)), gatewayId, names, codec, sessions,
+				meters);
 	}
 
 	@Bean
@@ -143,9 +151,9 @@ class WebSocketConfiguration implements WebSocketConfigurer {
 	}
 
 	@Bean
-	static PresenceReporter presenceReporter(StringRedisTemplate redis, RedisNames names, JsonMapper json, Clock clock,
-			GatewayProperties properties, MeterRegistry meters) {
-		return new PresenceReporter(redis, names, json, clock, properties, meters);
+	static PresenceReporter presenceReporter(GatewayId gatewayId, StringRedisTemplate redis, RedisNames names,
+			JsonMapper json, Clock clock, GatewayProperties properties, MeterRegistry meters) {
+		return new PresenceReporter(gatewayId, redis, names, json, clock, properties, meters);
 	}
 
 	private static String redisUrl(DataRedisProperties redis) {

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import dev.clipsync.common.testsupport.SyncClient;
 import dev.clipsync.common.testsupport.TestInfrastructure;
@@ -233,19 +235,22 @@ class GroupCommitTest {
 		ClipStore store = gateway.bean(ClipStore.class);
 		UUID blocker = UUID.randomUUID();
 		List<UUID> users = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
-		try (Connection locks = database()) {
+		// Pushes come on virtual threads, as on the gateway, and a push may commit on its
+		// own thread: a pool of a few platform threads could block on one commit.
+		try (Connection locks = database(); ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
 			lockUser(locks, blocker);
-			CompletableFuture<ClipStore.Stored> blocked = CompletableFuture
-				.supplyAsync(() -> store.push(blocker, UUID.randomUUID(), UUID.randomUUID(), draft("blocked")));
+			CompletableFuture<ClipStore.Stored> blocked = CompletableFuture.supplyAsync(
+					() -> store.push(blocker, UUID.randomUUID(), UUID.randomUUID(), draft("blocked")), threads);
 			Awaitility.await().atMost(WAIT).until(() -> waitingOnLocks() == 1);
 			List<CompletableFuture<ClipStore.Stored>> fine = new ArrayList<>();
 			for (UUID user : users) {
 				fine.add(CompletableFuture
-					.supplyAsync(() -> store.push(user, UUID.randomUUID(), UUID.randomUUID(), draft("fine"))));
+					.supplyAsync(() -> store.push(user, UUID.randomUUID(), UUID.randomUUID(), draft("fine")), threads));
 			}
 			// PostgreSQL text cannot hold NUL (the gateway refuses such a clip before)
 			CompletableFuture<ClipStore.Stored> bad = CompletableFuture.supplyAsync(
-					() -> store.push(users.get(1), UUID.randomUUID(), UUID.randomUUID(), draft("bad \u0000 data")));
+					() -> store.push(users.get(1), UUID.randomUUID(), UUID.randomUUID(), draft("bad \u0000 data")),
+					threads);
 			Awaitility.await().atMost(WAIT).until(() -> waiting() == 4);
 			locks.commit();
 			assertThat(blocked.get().clip().seq()).isEqualTo(1);
