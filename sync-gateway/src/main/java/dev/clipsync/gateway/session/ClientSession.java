@@ -22,6 +22,7 @@ import dev.clipsync.common.token.AccessToken;
 import dev.clipsync.gateway.clips.Clip;
 import dev.clipsync.gateway.clips.ClipStore;
 import io.micrometer.core.instrument.Counter;
+import org.eclipse.jetty.websocket.api.Session;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,7 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
 
 /**
  * One device connection and the order in which it receives clips.
@@ -116,7 +118,7 @@ final class ClientSession {
 	ClientSession(WebSocketSession socket, UUID userId, UUID deviceId, AccessToken token, Executor executor,
 			Deliveries deliveries, Clock clock) {
 		this.socket = socket;
-		this.outbox = new Outbox(socket, executor, deliveries.sendBufferLimit(), this::tooSlow);
+		this.outbox = new Outbox(jettySession(socket), deliveries.sendBufferLimit(), this::tooSlow);
 		this.userId = userId;
 		this.deviceId = deviceId;
 		this.token = token;
@@ -604,6 +606,17 @@ final class ClientSession {
 
 		void delivered(Clip clip, boolean live);
 
+	}
+
+	/** The Jetty session under Spring's, whose asynchronous writes the outbox uses. */
+	private static Session jettySession(WebSocketSession socket) {
+		if (socket instanceof NativeWebSocketSession nativeSocket) {
+			Session jetty = nativeSocket.getNativeSession(Session.class);
+			if (jetty != null) {
+				return jetty;
+			}
+		}
+		throw new IllegalStateException("the gateway's WebSockets run on Jetty, not on " + socket.getClass());
 	}
 
 }

@@ -1,20 +1,21 @@
 package dev.clipsync.gateway.session;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.eclipse.jetty.util.IteratingCallback;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.web.socket.PingMessage;
+import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketMessage;
-import org.springframework.web.socket.WebSocketSession;
 
 /**
- * Everything sent to one connection, written in order by one writer at a time.
+ * Everything sent to one connection, written in order, one write at a time.
  * <p>
  * A message is either accepted, and then written before anything offered after it, or
  * refused because the connection is going away: nothing is ever dropped while the
@@ -22,12 +23,14 @@ import org.springframework.web.socket.WebSocketSession;
  * up, or whose current write makes no progress within the write timeout, has stopped
  * reading, and the owner closes it (see {@link #stalledFor}). Modelled on the
  * per-connection writer of centrifugal/centrifuge.
+ * <p>
+ * Writes are Jetty's asynchronous ones, driven by an {@link IteratingCallback} (as
+ * Jetty's own frame flusher is): no thread waits for a client, and none is started per
+ * burst of messages, which had cost a virtual thread start and park per delivery.
  */
 final class Outbox {
 
-	private final WebSocketSession socket;
-
-	private final Executor writers;
+	private final Session socket;
 
 	private final long maxBytes;
 
@@ -38,7 +41,7 @@ final class Outbox {
 	/** Bytes offered and not yet written, the message being written included. */
 	private final AtomicLong bytes = new AtomicLong();
 
-	private final AtomicBoolean writing = new AtomicBoolean();
+	private final Flusher flusher = new Flusher();
 
 	/** When the write in progress started ({@link System#nanoTime()}), 0 when none is. */
 	private volatile long writeStartedAt;
@@ -47,21 +50,18 @@ final class Outbox {
 
 	/**
 	 * @param socket the connection
-	 * @param writers runs the writer (virtual threads: a write blocks until the bytes are
-	 * on their way)
 	 * @param maxBytes the most bytes queued before the connection counts as stalled
 	 * @param onOverflow told once when an offer finds the queue full
 	 */
-	Outbox(WebSocketSession socket, Executor writers, long maxBytes, Runnable onOverflow) {
+	Outbox(Session socket, long maxBytes, Runnable onOverflow) {
 		this.socket = socket;
-		this.writers = writers;
 		this.maxBytes = maxBytes;
 		this.onOverflow = onOverflow;
 	}
 
 	/**
 	 * Queue a message behind everything offered before.
-	 * @param message the message
+	 * @param message a text or ping message
 	 * @return whether it was accepted; false once the outbox is shut or full
 	 */
 	boolean offer(WebSocketMessage<?> message) {
@@ -75,7 +75,7 @@ final class Outbox {
 			return false;
 		}
 		this.messages.add(message);
-		startWriter();
+		this.flusher.iterate();
 		return true;
 	}
 
@@ -129,49 +129,50 @@ final class Outbox {
 		}
 	}
 
-	private void startWriter() {
-		if (!this.messages.isEmpty() && this.writing.compareAndSet(false, true)) {
-			this.writers.execute(this::write);
+	private void written(WebSocketMessage<?> message) {
+		this.writeStartedAt = 0;
+		this.bytes.addAndGet(-message.getPayloadLength());
+		synchronized (this) {
+			notifyAll();
 		}
 	}
 
-	private void write() {
-		try {
-			WebSocketMessage<?> message;
-			while (!this.shut && (message = this.messages.poll()) != null) {
-				this.writeStartedAt = System.nanoTime() | 1;
-				IOException failure = writeOne(message);
-				this.writeStartedAt = 0;
-				this.bytes.addAndGet(-message.getPayloadLength());
-				synchronized (this) {
-					notifyAll();
-				}
-				if (failure != null) {
-					// The connection is broken; its close is on its way.
-					shut();
-					return;
-				}
-			}
-		}
-		finally {
-			this.writing.set(false);
-			if (!this.shut) {
-				startWriter(); // an offer may have come after the last poll
-			}
-		}
-	}
+	/** Writes the queue's messages one after the other while there are any. */
+	private final class Flusher extends IteratingCallback {
 
-	private @Nullable IOException writeOne(WebSocketMessage<?> message) {
-		try {
-			this.socket.sendMessage(message);
-			return null;
+		private @Nullable WebSocketMessage<?> current;
+
+		@Override
+		protected Action process() {
+			if (this.current != null) {
+				written(this.current);
+				this.current = null;
+			}
+			WebSocketMessage<?> next = Outbox.this.shut ? null : Outbox.this.messages.poll();
+			if (next == null) {
+				return Action.IDLE;
+			}
+			this.current = next;
+			Outbox.this.writeStartedAt = System.nanoTime() | 1;
+			Callback done = Callback.from(this::succeeded, this::failed);
+			switch (next) {
+				case TextMessage text -> Outbox.this.socket.sendText(text.getPayload(), done);
+				case PingMessage ping -> Outbox.this.socket.sendPing(ping.getPayload(), done);
+				default -> throw new IllegalArgumentException("cannot send " + next.getClass().getSimpleName());
+			}
+			return Action.SCHEDULED;
 		}
-		catch (IOException ex) {
-			return ex;
+
+		@Override
+		protected void onCompleteFailure(Throwable cause) {
+			// The connection is broken; its close is on its way.
+			if (this.current != null) {
+				written(this.current);
+				this.current = null;
+			}
+			shut();
 		}
-		catch (RuntimeException ex) {
-			return new IOException(ex);
-		}
+
 	}
 
 }
