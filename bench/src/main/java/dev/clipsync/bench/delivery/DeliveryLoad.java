@@ -140,11 +140,21 @@ public final class DeliveryLoad implements Callable<Integer> {
 				return 1;
 			}
 			int total = this.users * this.devicesPerUser;
+			System.out.printf(Locale.ROOT, "%s: signing %,d tokens first ...%n", this.system, total);
+			Fleet.Credentials credentials = Fleet.sign(this.users, this.devicesPerUser, tokens);
 			System.out.printf(Locale.ROOT,
 					"%s: connecting %,d devices (%,d users x %d) over %d gateway(s), %d at a time%n", this.system,
 					total, this.users, this.devicesPerUser, this.urls.size(), this.inFlight);
 			long connectStart = System.nanoTime();
-			failures = fleet.connect(this.users, this.devicesPerUser, tokens, this.inFlight, this.connectTimeout);
+			Thread connectProgress = Thread.ofVirtual()
+				.name("connect-progress")
+				.start(() -> connectProgress(fleet, probe, total, connectStart));
+			try {
+				failures = fleet.connect(credentials, this.inFlight, this.connectTimeout);
+			}
+			finally {
+				connectProgress.interrupt();
+			}
 			double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
 			Histogram handshakes = fleet.handshakes.getIntervalHistogram();
 			long welcomed = handshakes.getTotalCount();
@@ -261,6 +271,31 @@ public final class DeliveryLoad implements Callable<Integer> {
 	}
 
 	/** A line every few seconds: counts so far, and this interval's p99s and CPU. */
+	/** A line per progress interval while the devices connect, until interrupted. */
+	private void connectProgress(Fleet fleet, ProcessProbe probe, int total, long start) {
+		ProcessProbe.Sample previous = probe.sample();
+		long welcomedBefore = 0;
+		while (true) {
+			try {
+				Thread.sleep(this.progress);
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			ProcessProbe.Sample now = probe.sample();
+			long welcomed = fleet.welcomed.get();
+			StringBuilder cpu = new StringBuilder();
+			for (ProcessProbe.Usage usage : probe.between(previous, now)) {
+				cpu.append(String.format(Locale.ROOT, " %s %.2f", usage.name(), usage.cores()));
+			}
+			System.out.printf(Locale.ROOT, "  %5.1f s welcomed %,d of %,d (%,.0f/s) | cores:%s%n",
+					(System.nanoTime() - start) / 1e9, welcomed, total,
+					(welcomed - welcomedBefore) / (this.progress.toNanos() / 1e9), cpu);
+			previous = now;
+			welcomedBefore = welcomed;
+		}
+	}
+
 	private void progress(Fleet fleet, ProcessProbe probe, ProcessProbe.Sample first, boolean measuring, Histogram acks,
 			Histogram deliveries, long start) {
 		Histogram ackInterval = fleet.acks.getIntervalHistogram();

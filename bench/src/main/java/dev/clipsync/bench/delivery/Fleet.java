@@ -64,6 +64,9 @@ final class Fleet implements AutoCloseable {
 
 	final Recorder deliveries = new Recorder(HIGHEST_MICROS, 3);
 
+	/** Devices welcomed so far. */
+	final AtomicLong welcomed = new AtomicLong();
+
 	final AtomicLong sent = new AtomicLong();
 
 	final AtomicLong acked = new AtomicLong();
@@ -92,19 +95,39 @@ final class Fleet implements AutoCloseable {
 	}
 
 	/**
-	 * Connect {@code users x devicesPerUser} devices, {@code inFlight} handshakes at a
-	 * time; device d of user u goes to gateway (u + d) mod gateways, so that a user's
-	 * devices are spread over them.
+	 * Sign a token for every device before any connects: signing is the load tool's work,
+	 * and done during the connects it took CPU from the servers measured.
+	 * @return the users and, per user, their devices' tokens
+	 */
+	static Credentials sign(int userCount, int devicesPerUser, TokenIssuer tokens) {
+		List<UUID> users = new ArrayList<>(userCount);
+		List<String[]> deviceTokens = new ArrayList<>(userCount);
+		for (int u = 0; u < userCount; u++) {
+			UUID userId = UUID.randomUUID();
+			String[] signed = new String[devicesPerUser];
+			for (int d = 0; d < devicesPerUser; d++) {
+				signed[d] = tokens.token(userId, UUID.randomUUID(), Duration.ofHours(2));
+			}
+			users.add(userId);
+			deviceTokens.add(signed);
+		}
+		return new Credentials(users, deviceTokens);
+	}
+
+	/**
+	 * Connect every device of the credentials, {@code inFlight} handshakes at a time;
+	 * device d of user u goes to gateway (u + d) mod gateways, so that a user's devices
+	 * are spread over them.
 	 * @return failures by reason (empty when all were welcomed)
 	 */
-	Map<String, Long> connect(int userCount, int devicesPerUser, TokenIssuer tokens, int inFlight, Duration timeout)
-			throws InterruptedException {
+	Map<String, Long> connect(Credentials credentials, int inFlight, Duration timeout) throws InterruptedException {
+		int userCount = credentials.users().size();
+		int devicesPerUser = (userCount > 0) ? credentials.tokens().getFirst().length : 0;
 		long deadline = System.nanoTime() + timeout.toNanos();
 		Semaphore slots = new Semaphore(inFlight);
 		CountDownLatch settled = new CountDownLatch(userCount * devicesPerUser);
 		Map<String, Long> failures = new ConcurrentHashMap<>();
 		for (int u = 0; u < userCount; u++) {
-			UUID userId = UUID.randomUUID();
 			Device[] devices = new Device[devicesPerUser];
 			this.users.add(devices);
 			for (int d = 0; d < devicesPerUser; d++) {
@@ -116,8 +139,7 @@ final class Fleet implements AutoCloseable {
 				}
 				ClientUpgradeRequest request = new ClientUpgradeRequest();
 				request.setSubProtocols(SUBPROTOCOL);
-				request.setHeader("Authorization",
-						"Bearer " + tokens.token(userId, UUID.randomUUID(), Duration.ofHours(2)));
+				request.setHeader("Authorization", "Bearer " + credentials.tokens().get(u)[d]);
 				device.started = System.nanoTime();
 				try {
 					this.client.connect(device, this.urls.get((u + d) % this.urls.size()), request)
@@ -407,6 +429,7 @@ final class Fleet implements AutoCloseable {
 					Fleet.this.handshakes
 						.recordValue(Math.min(HIGHEST_MICROS, (System.nanoTime() - this.started) / 1000));
 					this.welcomed.set(true);
+					Fleet.this.welcomed.incrementAndGet();
 					this.slots.release();
 					this.settled.countDown();
 				}
@@ -504,6 +527,15 @@ final class Fleet implements AutoCloseable {
 			return "device " + this.index + " of " + this.siblings.length;
 		}
 
+	}
+
+	/**
+	 * Signed tokens for a fleet of devices.
+	 *
+	 * @param users the users
+	 * @param tokens per user (same order), a token per device
+	 */
+	record Credentials(List<UUID> users, List<String[]> tokens) {
 	}
 
 }
