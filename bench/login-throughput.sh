@@ -6,6 +6,8 @@
 # Environment (and those of bench/lib.sh: CLIPSYNC_BENCH_DB_URL, PGHOST, PGPORT, PGUSER,
 # REDIS_URL):
 #   BCRYPT_COST            the service's bcrypt cost, also given to the bench (10)
+#   SERVICE_JAVA_OPTS      JVM options for auth-service (none: the JVM's defaults), e.g.
+#                          a flight recording to see where a login's time goes
 #   SKIP_BUILD=1           use the jars already built
 set -euo pipefail
 
@@ -30,7 +32,8 @@ port=$(free_port)
 base_url=http://127.0.0.1:$port
 
 echo "Starting auth-service on $base_url (database $db_url, log $work/auth-service.log) ..."
-start_service "$work/auth-service.log" -jar "$service_jar" \
+read -r -a service_opts <<<"${SERVICE_JAVA_OPTS:-}"
+start_service "$work/auth-service.log" "${service_opts[@]}" -jar "$service_jar" \
 	--server.port="$port" \
 	--spring.datasource.url="$db_url" \
 	--spring.datasource.username="$PGUSER" \
