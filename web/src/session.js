@@ -6,7 +6,19 @@
 import * as db from './db.js';
 import * as api from './api.js';
 
+// Refresh when a minute is left, spread over up to 30 s more so tabs do not collide; for
+// tokens shorter than three minutes (an operator's choice), a third and a sixth of their
+// lifetime, so a short token is not refreshed again the moment it arrives.
 const EARLY_MS = 60_000;
+const SPREAD_MS = 30_000;
+
+function early(session) {
+	return Math.min(EARLY_MS, (session.accessLifetimeMs ?? Infinity) / 3);
+}
+
+function spread(session) {
+	return Math.min(SPREAD_MS, (session.accessLifetimeMs ?? Infinity) / 6);
+}
 
 let current = null;
 let timer = null;
@@ -49,6 +61,7 @@ function fromPair(pair, rest) {
 		deviceId: pair.deviceId,
 		accessToken: pair.accessToken,
 		accessExpiresAt: Date.now() + pair.expiresIn * 1000,
+		accessLifetimeMs: pair.expiresIn * 1000,
 		refreshToken: pair.refreshToken,
 	};
 }
@@ -58,7 +71,7 @@ export async function accessToken() {
 	if (!current) {
 		throw new api.ApiError(401, 'signed_out', 'You are signed out.');
 	}
-	if (current.accessExpiresAt - Date.now() < EARLY_MS) {
+	if (current.accessExpiresAt - Date.now() < early(current)) {
 		await refresh();
 	}
 	return current.accessToken;
@@ -75,7 +88,7 @@ export async function refresh({ force = false } = {}) {
 			await end('You were signed out in another window.');
 			throw new api.ApiError(401, 'signed_out', 'You are signed out.');
 		}
-		const fresh = stored.accessExpiresAt - Date.now() >= EARLY_MS;
+		const fresh = stored.accessExpiresAt - Date.now() >= early(stored);
 		if (stored.refreshToken !== mine.refreshToken && fresh) {
 			// another tab refreshed meanwhile: its pair is ours too
 			current = stored;
@@ -121,7 +134,7 @@ function schedule() {
 	if (!current) {
 		return;
 	}
-	const due = current.accessExpiresAt - EARLY_MS - Math.random() * 30_000 - Date.now();
+	const due = current.accessExpiresAt - early(current) - Math.random() * spread(current) - Date.now();
 	timer = setTimeout(() => {
 		refresh({ force: true }).catch(() => {
 			// offline: try again soon; the connection refreshes on its own when it needs to

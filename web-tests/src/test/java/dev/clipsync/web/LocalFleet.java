@@ -17,7 +17,7 @@ import dev.clipsync.common.testsupport.TestInfrastructure;
  */
 final class LocalFleet implements AutoCloseable {
 
-	static final Duration ACCESS_TOKEN_LIFETIME = Duration.ofSeconds(90);
+	static final Duration ACCESS_TOKEN_LIFETIME = Duration.ofSeconds(30);
 
 	/** Per gateway. */
 	static final int CONNECTIONS_PER_USER = 4;
