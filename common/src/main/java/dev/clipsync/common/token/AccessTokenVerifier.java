@@ -59,7 +59,7 @@ public final class AccessTokenVerifier {
 		this.parser = Jwts.parser()
 			.sig()
 			.clear()
-			.add(Jwts.SIG.EdDSA)
+			.add(new BouncyCastleEd25519())
 			.and()
 			.keyLocator(new EdDsaKeyLocator(keys))
 			.requireIssuer(issuer)

@@ -1,6 +1,7 @@
 package dev.clipsync.common.token;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
@@ -156,6 +158,34 @@ class AccessTokenVerifierTest {
 		char first = parts[2].charAt(0);
 		assertRefused(parts[0] + "." + parts[1] + "." + ((first == 'A') ? 'B' : 'A') + parts[2].substring(1));
 		assertRefused(parts[0] + "." + parts[1] + ".");
+	}
+
+	@Test
+	void refusesMalleatedAndTruncatedSignatures() {
+		String[] parts = signed(token(this.now)).split("\\.");
+		byte[] signature = Base64.getUrlDecoder().decode(parts[2]);
+		// S + L verifies the same equation: a lax verifier would take it, so one token
+		// would have two spellings (RFC 8032 5.1.7 requires S below L)
+		BigInteger order = BigInteger.TWO.pow(252).add(new BigInteger("27742317777372353535851937790883648493"));
+		byte[] s = Arrays.copyOfRange(signature, 32, 64);
+		BigInteger malleated = new BigInteger(1, reversed(s)).add(order);
+		byte[] sum = reversed(malleated.toByteArray());
+		byte[] forged = signature.clone();
+		Arrays.fill(forged, 32, 64, (byte) 0);
+		System.arraycopy(sum, 0, forged, 32, Math.min(32, sum.length));
+		Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+		assertRefused(parts[0] + "." + parts[1] + "." + base64.encodeToString(forged));
+		assertRefused(parts[0] + "." + parts[1] + "." + base64.encodeToString(Arrays.copyOf(signature, 63)));
+		// the unaltered token still passes
+		this.verifier.verify(String.join(".", parts));
+	}
+
+	private static byte[] reversed(byte[] bytes) {
+		byte[] out = new byte[bytes.length];
+		for (int i = 0; i < bytes.length; i++) {
+			out[i] = bytes[bytes.length - 1 - i];
+		}
+		return out;
 	}
 
 	@Test
