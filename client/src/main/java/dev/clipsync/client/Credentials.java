@@ -28,12 +28,35 @@ final class Credentials {
 		this.endpoints = endpoints;
 	}
 
-	record Tokens(String accessToken, Instant accessExpiresAt, String refreshToken) {
+	/**
+	 * @param accessToken the access token
+	 * @param accessExpiresAt when it expires
+	 * @param refreshToken the refresh token, good for one use
+	 * @param accessLifetimeSeconds how long the access token was issued for (0 in files
+	 * written before it was kept)
+	 */
+	record Tokens(String accessToken, Instant accessExpiresAt, String refreshToken, long accessLifetimeSeconds) {
+
+		/**
+		 * How long before expiry to refresh: the margin asked for, or a third of the
+		 * token's lifetime when that is less, so a token shorter than three margins (an
+		 * operator's choice) is not refreshed again the moment it arrives.
+		 */
+		Duration ahead(Duration wanted) {
+			if (this.accessLifetimeSeconds <= 0) {
+				return wanted;
+			}
+			Duration third = Duration.ofSeconds(this.accessLifetimeSeconds).dividedBy(3);
+			return (third.compareTo(wanted) < 0) ? third : wanted;
+		}
+
 	}
 
 	static void store(Profile profile, JsonNode pair) {
-		Instant expires = Instant.now().plusSeconds(pair.get("expiresIn").asLong(900));
-		Tokens tokens = new Tokens(pair.get("accessToken").asString(), expires, pair.get("refreshToken").asString());
+		long lifetime = pair.get("expiresIn").asLong(900);
+		Instant expires = Instant.now().plusSeconds(lifetime);
+		Tokens tokens = new Tokens(pair.get("accessToken").asString(), expires, pair.get("refreshToken").asString(),
+				lifetime);
 		profile.write(FILE, Json.mapper.writeValueAsString(tokens));
 	}
 
@@ -45,13 +68,14 @@ final class Credentials {
 	}
 
 	/**
-	 * @param atLeast how long the token must still be valid
+	 * @param atLeast how long the token must still be valid (at most a third of its
+	 * lifetime is asked of a short-lived token)
 	 * @return an access token valid for at least that long, refreshed if needed
 	 */
 	Tokens fresh(Duration atLeast) {
 		return this.profile.locked(() -> {
 			Tokens tokens = current();
-			if (tokens.accessExpiresAt().isAfter(Instant.now().plus(atLeast))) {
+			if (tokens.accessExpiresAt().isAfter(Instant.now().plus(tokens.ahead(atLeast)))) {
 				return tokens;
 			}
 			return refresh(tokens);

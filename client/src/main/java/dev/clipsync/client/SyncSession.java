@@ -563,15 +563,16 @@ public final class SyncSession implements AutoCloseable {
 	}
 
 	private void scheduleRefresh() {
-		Instant expires;
+		Credentials.Tokens tokens;
 		try {
-			expires = this.credentials.current().accessExpiresAt();
+			tokens = this.credentials.current();
 		}
 		catch (ClipSyncException ex) {
 			return;
 		}
-		// well before expiry, at the latest two minutes before
-		Duration until = Duration.between(Instant.now(), expires).minusMinutes(2);
+		// well before expiry: two minutes before, or a third of a short token's lifetime
+		Duration until = Duration.between(Instant.now(), tokens.accessExpiresAt())
+			.minus(tokens.ahead(Duration.ofMinutes(2)));
 		if (until.isNegative()) {
 			until = Duration.ofSeconds(1);
 		}

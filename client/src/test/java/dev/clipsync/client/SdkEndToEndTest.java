@@ -214,9 +214,16 @@ class SdkEndToEndTest {
 		Received onPhone = new Received();
 		SyncSession laptopSession = connect(laptop, onLaptop);
 		awaitConnected(laptopSession, connect(phone, onPhone));
-		// the fleet's tokens live 150 s: the swap comes two minutes before expiry
+		// the fleet's tokens live 60 s: the swap comes a third of that before expiry,
+		// about 40 s after the login
 		Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> !onLaptop.authed.isEmpty());
 		assertThat(accessToken(laptop)).isNotEqualTo(before);
+		// and the new token is kept until its own time comes (a fixed two-minute margin
+		// swapped a short token again every second)
+		Awaitility.await()
+			.during(Duration.ofSeconds(5))
+			.atMost(Duration.ofSeconds(6))
+			.until(() -> onLaptop.authed.size() == 1);
 		assertThat(onLaptop.states).hasSize(1).allMatch((state) -> state.startsWith("CONNECTED"));
 		laptopSession.push(Draft.text("after the swap"));
 		Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> onPhone.clips.size() == 1);

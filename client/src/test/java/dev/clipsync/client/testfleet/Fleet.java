@@ -52,7 +52,7 @@ public final class Fleet {
 		authProperties.put("clipsync.login.failures-per-address", "100000");
 		authProperties.put("clipsync.passwords.bcrypt-cost", "4");
 		// short-lived access tokens: clients swap them in band within the tests' time
-		authProperties.put("clipsync.tokens.access-token-lifetime", "150s");
+		authProperties.put("clipsync.tokens.access-token-lifetime", "60s");
 		// one at a time: on a busy machine, services starting together all start slowly
 		this.auth = ForkedService.fromJar(jar("auth-service"), authProperties);
 		try {
