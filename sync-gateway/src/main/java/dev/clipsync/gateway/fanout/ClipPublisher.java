@@ -13,6 +13,7 @@ import dev.clipsync.gateway.GatewayId;
 import dev.clipsync.gateway.clips.Clip;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.Counter;
@@ -50,6 +51,9 @@ public class ClipPublisher implements AutoCloseable {
 
 	private StatefulRedisConnection<String, String> connection;
 
+	/** No connection attempt before this {@link System#nanoTime()}; guarded by this. */
+	private long nextConnectAttempt = System.nanoTime();
+
 	private final RedisNames names;
 
 	private final UserChannelCodec codec;
@@ -77,6 +81,7 @@ public class ClipPublisher implements AutoCloseable {
 		this.client = client;
 		// Fail fast while Redis is away: the retry queue is the buffer.
 		this.client.setOptions(ClientOptions.builder()
+			.socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
 			.timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
 			.build());
@@ -118,10 +123,23 @@ public class ClipPublisher implements AutoCloseable {
 		});
 	}
 
-	/** Connected on first use, so the gateway starts while Redis is away. */
+	/**
+	 * Connected on first use, so the gateway starts while Redis is away; while it stays
+	 * away, one attempt per retry delay, so pushes are not held up by connection
+	 * attempts.
+	 */
 	private synchronized StatefulRedisConnection<String, String> connection() {
 		if (this.connection == null) {
-			this.connection = this.client.connect();
+			if (System.nanoTime() - this.nextConnectAttempt < 0) {
+				throw new IllegalStateException("no connection to Redis yet");
+			}
+			try {
+				this.connection = this.client.connect();
+			}
+			catch (RuntimeException ex) {
+				this.nextConnectAttempt = System.nanoTime() + RETRY_DELAY.toNanos();
+				throw ex;
+			}
 		}
 		return this.connection;
 	}
