@@ -3,6 +3,7 @@ package dev.clipsync.common.redis;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -12,6 +13,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.RedisSystemException;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStreamCommands;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.PendingMessage;
@@ -21,6 +23,7 @@ import org.springframework.data.redis.connection.stream.RecordId;
 import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamInfo;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
+import org.springframework.data.redis.core.RedisConnectionUtils;
 import org.springframework.data.redis.core.StreamOperations;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -114,8 +117,17 @@ public final class StreamGroupReader implements SmartLifecycle {
 		boolean groupReady = false;
 		boolean failing = false;
 		long nextClaim = System.nanoTime();
+		boolean bound = false;
 		while (this.running) {
 			try {
+				if (!bound) {
+					// Blocking reads need a connection of their own. Bound to this
+					// thread,
+					// every read reuses the one this connection opens; unbound, each read
+					// would open a new TCP connection and close it again (one a second).
+					RedisConnectionUtils.bindConnection(connectionFactory());
+					bound = true;
+				}
 				if (!groupReady) {
 					ensureGroup();
 					groupReady = true;
@@ -146,6 +158,11 @@ public final class StreamGroupReader implements SmartLifecycle {
 			catch (RuntimeException ex) {
 				groupReady = false;
 				pendingFirst = true;
+				if (bound) {
+					// the connection may be broken: the next round opens a new one
+					unbind();
+					bound = false;
+				}
 				if (this.running) {
 					if (!failing) {
 						logger.warn("Reading stream {} failed, retrying every {} s: {}", this.stream,
@@ -155,6 +172,22 @@ public final class StreamGroupReader implements SmartLifecycle {
 					pause(RETRY_PAUSE);
 				}
 			}
+		}
+		if (bound) {
+			unbind();
+		}
+	}
+
+	private RedisConnectionFactory connectionFactory() {
+		return Objects.requireNonNull(this.redis.getConnectionFactory(), "the template has no connection factory");
+	}
+
+	private void unbind() {
+		try {
+			RedisConnectionUtils.unbindConnection(connectionFactory());
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Closing the connection of stream {} failed: {}", this.stream, ex.toString());
 		}
 	}
 

@@ -17,11 +17,14 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.connection.stream.ReadOffset;
 import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamRecords;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.types.RedisClientInfo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,10 +36,14 @@ class StreamGroupReaderTest {
 
 	private String stream;
 
+	private String clientName;
+
 	@BeforeEach
 	void connect() {
 		TestRedis server = TestInfrastructure.redis();
-		this.connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration(server.host(), server.port()));
+		this.clientName = "stream-reader-test-" + UUID.randomUUID();
+		this.connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration(server.host(), server.port()),
+				LettuceClientConfiguration.builder().clientName(this.clientName).build());
 		this.connections.afterPropertiesSet();
 		this.connections.start();
 		this.redis = new StringRedisTemplate(this.connections);
@@ -113,6 +120,34 @@ class StreamGroupReaderTest {
 		finally {
 			reader.stop();
 		}
+	}
+
+	@Test
+	void anIdleReaderKeepsOneConnectionForItsBlockingReads() throws InterruptedException {
+		StreamGroupReader reader = reader((entry) -> {
+		}, Duration.ofMinutes(1));
+		reader.start();
+		try {
+			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> blockingReaders().size() == 1);
+			String first = blockingReaders().get(0);
+			// each read blocks for a second: three rounds
+			Thread.sleep(3_500);
+			Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> blockingReaders().size() == 1);
+			assertThat(blockingReaders()).as("the connection id of the blocking read").containsExactly(first);
+		}
+		finally {
+			reader.stop();
+		}
+	}
+
+	/** The ids of this test's connections that are in a blocking XREADGROUP. */
+	private List<String> blockingReaders() {
+		List<RedisClientInfo> clients = this.redis.execute(
+				(RedisCallback<List<RedisClientInfo>>) (connection) -> connection.serverCommands().getClientList());
+		return clients.stream()
+			.filter((client) -> this.clientName.equals(client.getName()) && "xreadgroup".equals(client.get("cmd")))
+			.map((client) -> client.get("id"))
+			.toList();
 	}
 
 	private long pending() {
