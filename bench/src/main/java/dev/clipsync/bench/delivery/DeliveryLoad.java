@@ -82,6 +82,11 @@ public final class DeliveryLoad implements Callable<Integer> {
 			description = "longest wait for all welcomes (default: 120s)")
 	Duration connectTimeout = Duration.ofSeconds(120);
 
+	@Option(names = "--reconnect",
+			description = "after the pushes, close every device and connect them all again: a reconnect storm "
+					+ "on servers that have been running")
+	boolean reconnect;
+
 	@Option(names = "--jwks-port", required = true,
 			description = "port on 127.0.0.1 to serve the JWK Set on, as in the servers' jwks URI")
 	int jwksPort;
@@ -129,7 +134,7 @@ public final class DeliveryLoad implements Callable<Integer> {
 		Instant startedAt = Instant.now();
 		List<Step> steps = new ArrayList<>();
 		Report.Connect connect;
-		Map<String, Long> failures;
+		Report.@Nullable Connect reconnect = null;
 		try (TokenIssuer tokens = new TokenIssuer("127.0.0.1", this.jwksPort, this.issuer);
 				Fleet fleet = new Fleet(this.urls)) {
 			List<URI> cold = fleet.prime(tokens, this.connectTimeout);
@@ -142,40 +147,30 @@ public final class DeliveryLoad implements Callable<Integer> {
 			int total = this.users * this.devicesPerUser;
 			System.out.printf(Locale.ROOT, "%s: signing %,d tokens first ...%n", this.system, total);
 			Fleet.Credentials credentials = Fleet.sign(this.users, this.devicesPerUser, tokens);
-			System.out.printf(Locale.ROOT,
-					"%s: connecting %,d devices (%,d users x %d) over %d gateway(s), %d at a time%n", this.system,
-					total, this.users, this.devicesPerUser, this.urls.size(), this.inFlight);
-			long connectStart = System.nanoTime();
-			Thread connectProgress = Thread.ofVirtual()
-				.name("connect-progress")
-				.start(() -> connectProgress(fleet, probe, total, connectStart));
-			try {
-				failures = fleet.connect(credentials, this.inFlight, this.connectTimeout);
-			}
-			finally {
-				connectProgress.interrupt();
-			}
-			double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
-			Histogram handshakes = fleet.handshakes.getIntervalHistogram();
-			long welcomed = handshakes.getTotalCount();
-			connect = new Report.Connect(total, welcomed, failures, round(connectSeconds, 2),
-					round(welcomed / connectSeconds, 1), Latency.of(handshakes));
-			System.out.printf(Locale.ROOT,
-					"%s: %,d of %,d welcomed in %.2f s (%.0f/s), handshake p50 %.1f ms p99 %.1f ms%s%n", this.system,
-					welcomed, total, connectSeconds, welcomed / connectSeconds, connect.handshakeMs().p50(),
-					connect.handshakeMs().p99(), failures.isEmpty() ? "" : "; failed: " + failures);
-			if (welcomed == 0) {
-				System.err.println("No device connected, nothing to push: " + failures);
+			connect = connectAll(fleet, probe, credentials, "connecting");
+			if (connect.welcomed() == 0) {
+				System.err.println("No device connected, nothing to push: " + connect.failures());
 				return 1;
 			}
 			for (int s = 0; s < this.rates.length; s++) {
 				steps.add(runStep(fleet, probe, s, this.rates[s], padding));
 			}
 			fleet.closeAll(Duration.ofSeconds(10));
+			if (this.reconnect) {
+				// The same devices, all at once, on servers that have been running: what
+				// a
+				// surviving gateway sees when another dies and its clients come back.
+				// A pause first, so the servers are done closing the old connections.
+				Thread.sleep(5_000);
+				try (Fleet again = new Fleet(this.urls)) {
+					reconnect = connectAll(again, probe, credentials, "reconnecting");
+					again.closeAll(Duration.ofSeconds(10));
+				}
+			}
 		}
 		Report report = new Report(this.system, this.label, startedAt.toString(), this.urls.size(), this.users,
 				this.devicesPerUser, this.clipBytes, this.duration.toMillis() / 1000.0, this.warmup.toMillis() / 1000.0,
-				Runtime.getRuntime().availableProcessors(), connect, steps);
+				Runtime.getRuntime().availableProcessors(), connect, reconnect, steps);
 		String table = report.markdown();
 		System.out.println();
 		System.out.println(table);
@@ -186,9 +181,37 @@ public final class DeliveryLoad implements Callable<Integer> {
 		if (this.markdown != null) {
 			Files.writeString(this.markdown, table);
 		}
-		boolean clean = failures.isEmpty()
+		boolean clean = connect.failures().isEmpty() && (reconnect == null || reconnect.failures().isEmpty())
 				&& steps.stream().allMatch((step) -> step.lost() == 0 && step.duplicated() == 0);
 		return clean ? 0 : 1;
+	}
+
+	private Report.Connect connectAll(Fleet fleet, ProcessProbe probe, Fleet.Credentials credentials, String what)
+			throws InterruptedException {
+		int total = this.users * this.devicesPerUser;
+		System.out.printf(Locale.ROOT, "%s: %s %,d devices (%,d users x %d) over %d gateway(s), %d at a time%n",
+				this.system, what, total, this.users, this.devicesPerUser, this.urls.size(), this.inFlight);
+		long connectStart = System.nanoTime();
+		Thread connectProgress = Thread.ofVirtual()
+			.name("connect-progress")
+			.start(() -> connectProgress(fleet, probe, total, connectStart));
+		Map<String, Long> failures;
+		try {
+			failures = fleet.connect(credentials, this.inFlight, this.connectTimeout);
+		}
+		finally {
+			connectProgress.interrupt();
+		}
+		double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+		Histogram handshakes = fleet.handshakes.getIntervalHistogram();
+		long welcomed = handshakes.getTotalCount();
+		Report.Connect connect = new Report.Connect(total, welcomed, failures, round(connectSeconds, 2),
+				round(welcomed / connectSeconds, 1), Latency.of(handshakes));
+		System.out.printf(Locale.ROOT,
+				"%s: %,d of %,d welcomed in %.2f s (%.0f/s), handshake p50 %.1f ms p99 %.1f ms%s%n", this.system,
+				welcomed, total, connectSeconds, welcomed / connectSeconds, connect.handshakeMs().p50(),
+				connect.handshakeMs().p99(), failures.isEmpty() ? "" : "; failed: " + failures);
+		return connect;
 	}
 
 	private Step runStep(Fleet fleet, ProcessProbe probe, int index, double rate, String padding) {

@@ -18,6 +18,7 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,7 @@ public class ClipPublisher implements AutoCloseable {
 
 	private final String origin;
 
-	private StatefulRedisConnection<String, String> connection;
+	private volatile @Nullable StatefulRedisConnection<String, String> connection;
 
 	/** No connection attempt before this {@link System#nanoTime()}; guarded by this. */
 	private long nextConnectAttempt = System.nanoTime();
@@ -124,24 +125,47 @@ public class ClipPublisher implements AutoCloseable {
 	}
 
 	/**
+	 * Connect now, in the background, so that the first push after start does not wait
+	 * for the connection; if Redis is away, the first publish tries again.
+	 */
+	public void connectInBackground() {
+		Thread.ofVirtual().name("clip-publisher-connect").start(() -> {
+			try {
+				connection();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Redis is not reachable yet for publishing: {}", ex.toString());
+			}
+		});
+	}
+
+	/**
 	 * Connected on first use, so the gateway starts while Redis is away; while it stays
 	 * away, one attempt per retry delay, so pushes are not held up by connection
 	 * attempts.
 	 */
-	private synchronized StatefulRedisConnection<String, String> connection() {
-		if (this.connection == null) {
-			if (System.nanoTime() - this.nextConnectAttempt < 0) {
-				throw new IllegalStateException("no connection to Redis yet");
-			}
-			try {
-				this.connection = this.client.connect();
-			}
-			catch (RuntimeException ex) {
-				this.nextConnectAttempt = System.nanoTime() + RETRY_DELAY.toNanos();
-				throw ex;
-			}
+	private StatefulRedisConnection<String, String> connection() {
+		StatefulRedisConnection<String, String> connected = this.connection;
+		return (connected != null) ? connected : connect();
+	}
+
+	private synchronized StatefulRedisConnection<String, String> connect() {
+		StatefulRedisConnection<String, String> connected = this.connection;
+		if (connected != null) {
+			return connected;
 		}
-		return this.connection;
+		if (System.nanoTime() - this.nextConnectAttempt < 0) {
+			throw new IllegalStateException("no connection to Redis yet");
+		}
+		try {
+			connected = this.client.connect();
+		}
+		catch (RuntimeException ex) {
+			this.nextConnectAttempt = System.nanoTime() + RETRY_DELAY.toNanos();
+			throw ex;
+		}
+		this.connection = connected;
+		return connected;
 	}
 
 	@Override

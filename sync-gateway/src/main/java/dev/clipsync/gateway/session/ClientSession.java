@@ -76,9 +76,12 @@ final class ClientSession {
 
 	private volatile AccessToken token;
 
-	private volatile Instant lastPingAt;
+	// Epoch milliseconds rather than Instants: these are written on every message and
+	// ping, and a new young object stored into every long-lived session is one more card
+	// each young collection has to scan.
+	private volatile long lastPingAt;
 
-	private volatile Instant lastHeardAt;
+	private volatile long lastHeardAt;
 
 	private volatile boolean closing;
 
@@ -124,7 +127,7 @@ final class ClientSession {
 		this.token = token;
 		this.work = new SerialExecutor(executor);
 		this.deliveries = deliveries;
-		this.lastPingAt = clock.instant();
+		this.lastPingAt = clock.millis();
 		this.lastHeardAt = this.lastPingAt;
 	}
 
@@ -444,7 +447,7 @@ final class ClientSession {
 	}
 
 	void ping(Instant now) {
-		this.lastPingAt = now;
+		this.lastPingAt = now.toEpochMilli();
 		if (this.closing) {
 			return;
 		}
@@ -472,16 +475,16 @@ final class ClientSession {
 	}
 
 	Instant lastPingAt() {
-		return this.lastPingAt;
+		return Instant.ofEpochMilli(this.lastPingAt);
 	}
 
 	/** The client sent something (a message or a pong): it is alive. */
 	void heard(Instant now) {
-		this.lastHeardAt = now;
+		this.lastHeardAt = now.toEpochMilli();
 	}
 
 	Instant lastHeardAt() {
-		return this.lastHeardAt;
+		return Instant.ofEpochMilli(this.lastHeardAt);
 	}
 
 	/** The access token in force: the handshake's, or the last one swapped in. */

@@ -138,8 +138,10 @@ class WebSocketConfiguration implements WebSocketConfigurer {
 	@Bean
 	static ClipPublisher clipPublisher(GatewayId gatewayId, DataRedisProperties redis, ClientResources resources,
 			RedisNames names, UserChannelCodec codec, LocalSessions sessions, MeterRegistry meters) {
-		return new ClipPublisher(RedisClient.create(resources, redisUrl(redis)), gatewayId, names, codec, sessions,
-				meters);
+		ClipPublisher publisher = new ClipPublisher(RedisClient.create(resources, redisUrl(redis)), gatewayId, names,
+				codec, sessions, meters);
+		publisher.connectInBackground();
+		return publisher;
 	}
 
 	@Bean
