@@ -21,8 +21,11 @@ public final class TwoGateways {
 	public final RunningGateway b;
 
 	private TwoGateways() {
+		// Closed at the JVM's exit with test connections still open: a graceful stop
+		// would wait its full 30 s for them, and Surefire kills a fork that takes that
+		// long.
 		Map<String, Object> settings = Map.of("clipsync.connections.pushes-per-second", "200",
-				"clipsync.connections.push-burst", "600");
+				"clipsync.connections.push-burst", "600", "server.shutdown", "immediate");
 		this.a = RunningGateway.start(this.tokens, settings);
 		this.b = RunningGateway.start(this.tokens, settings);
 	}
