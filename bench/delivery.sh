@@ -12,6 +12,7 @@
 #   RESULTS            folder for the JSON and markdown (bench/target/delivery/<time>)
 #   DB_POOL            database connections per server process, the same for both (16)
 #   GATEWAY_JAVA_OPTS  JVM options for the gateways (none: the JVM's defaults)
+#   LOAD_JAVA_OPTS     more JVM options for the load generator (it runs with -Xmx2g)
 #   READY_TIMEOUT      longest wait for a server to be ready, in seconds (180)
 #   BENCH_TIMEOUT      longest run of the bench jar per system, in seconds (900)
 #   SKIP_BUILD=1       use the jars already built (and the peer's node_modules as they are)
@@ -26,6 +27,7 @@ GATEWAYS=${GATEWAYS:-2}
 DB_POOL=${DB_POOL:-16}
 RESULTS=${RESULTS:-$root/bench/target/delivery/$(date +%Y%m%d-%H%M%S)}
 read -r -a gateway_opts <<<"${GATEWAY_JAVA_OPTS:-}"
+read -r -a load_opts <<<"${LOAD_JAVA_OPTS:-}"
 mkdir -p "$RESULTS"
 
 # Every device is a socket on the bench's side and one on a server's.
@@ -128,7 +130,7 @@ for system in $SYSTEMS; do
 
 	echo
 	status=0
-	timeout "${BENCH_TIMEOUT:-900}" "$java_bin" -Xmx2g -cp "$bench_jar" dev.clipsync.bench.delivery.DeliveryLoad \
+	timeout "${BENCH_TIMEOUT:-900}" "$java_bin" -Xmx2g "${load_opts[@]}" -cp "$bench_jar" dev.clipsync.bench.delivery.DeliveryLoad \
 		--system="$system" --url="$(IFS=,; echo "${urls[*]}")" --jwks-port="$jwks_port" \
 		"${watched[@]}" "${shared_processes[@]}" \
 		--json="$RESULTS/$system.json" --markdown="$RESULTS/$system.md" "$@" || status=$?
