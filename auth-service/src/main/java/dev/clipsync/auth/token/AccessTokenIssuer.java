@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
 public class AccessTokenIssuer {
 
 	/**
-	 * Ed25519 by Bouncy Castle: the same tokens, about 50 µs each against the JDK.s
+	 * Ed25519 by Bouncy Castle: the same tokens, about 50 µs each against the JDK's
 	 * 450-550 µs.
 	 */
 	private static final SignatureAlgorithm SIGNATURES = new BouncyCastleEd25519();

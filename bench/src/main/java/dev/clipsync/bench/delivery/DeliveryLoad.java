@@ -157,10 +157,10 @@ public final class DeliveryLoad implements Callable<Integer> {
 			}
 			fleet.closeAll(Duration.ofSeconds(10));
 			if (this.reconnect) {
-				// The same devices, all at once, on servers that have been running: what
-				// a
-				// surviving gateway sees when another dies and its clients come back.
-				// A pause first, so the servers are done closing the old connections.
+				// The same devices, all at once, on servers that have been running:
+				// what a surviving gateway sees when another dies and its clients come
+				// back. A pause first, so the servers are done closing the old
+				// connections.
 				Thread.sleep(5_000);
 				try (Fleet again = new Fleet(this.urls)) {
 					reconnect = connectAll(again, probe, credentials, "reconnecting");

@@ -122,9 +122,8 @@ public final class StreamGroupReader implements SmartLifecycle {
 			try {
 				if (!bound) {
 					// Blocking reads need a connection of their own. Bound to this
-					// thread,
-					// every read reuses the one this connection opens; unbound, each read
-					// would open a new TCP connection and close it again (one a second).
+					// thread, every read reuses the one this connection opens; unbound,
+					// each read would open a new TCP connection and close it again.
 					RedisConnectionUtils.bindConnection(connectionFactory());
 					bound = true;
 				}

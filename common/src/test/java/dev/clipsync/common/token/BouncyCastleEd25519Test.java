@@ -18,9 +18,19 @@ class BouncyCastleEd25519Test {
 
 	@Test
 	void signsTheVeryTokenTheJdkSigns() throws Exception {
-		KeyPair key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-		String ours = token(key.getPrivate(), new BouncyCastleEd25519());
 		// Ed25519 signatures are deterministic: the same key and message, the same bytes.
+		assertSignsAsJjwt("Ed25519");
+	}
+
+	@Test
+	void leavesEd448ToJjwt() throws Exception {
+		assertSignsAsJjwt("Ed448");
+	}
+
+	/** Our token is JJWT's own, byte for byte, and verifies with the public key. */
+	private static void assertSignsAsJjwt(String curve) throws Exception {
+		KeyPair key = KeyPairGenerator.getInstance(curve).generateKeyPair();
+		String ours = token(key.getPrivate(), new BouncyCastleEd25519());
 		assertThat(ours).isEqualTo(token(key.getPrivate(), Jwts.SIG.EdDSA));
 		assertThat(Jwts.parser()
 			.clock(() -> Date.from(ISSUED.plusSeconds(60)))
@@ -29,18 +39,6 @@ class BouncyCastleEd25519Test {
 			.parseSignedClaims(ours)
 			.getPayload()
 			.getSubject()).isEqualTo("someone");
-	}
-
-	@Test
-	void leavesEd448ToJjwt() throws Exception {
-		KeyPair key = KeyPairGenerator.getInstance("Ed448").generateKeyPair();
-		String ours = token(key.getPrivate(), new BouncyCastleEd25519());
-		assertThat(ours).isEqualTo(token(key.getPrivate(), Jwts.SIG.EdDSA));
-		assertThat(Jwts.parser()
-			.clock(() -> Date.from(ISSUED.plusSeconds(60)))
-			.verifyWith(key.getPublic())
-			.build()
-			.parseSignedClaims(ours)).isNotNull();
 	}
 
 	private static String token(PrivateKey key, SignatureAlgorithm algorithm) {

@@ -474,8 +474,9 @@ final class ClientSession {
 		close(CloseStatus.SERVICE_OVERLOAD.withReason("too slow; reconnect and sync"), true);
 	}
 
-	Instant lastPingAt() {
-		return Instant.ofEpochMilli(this.lastPingAt);
+	/** When the last heartbeat was due, in epoch milliseconds. */
+	long lastPingAt() {
+		return this.lastPingAt;
 	}
 
 	/** The client sent something (a message or a pong): it is alive. */
@@ -483,8 +484,9 @@ final class ClientSession {
 		this.lastHeardAt = now.toEpochMilli();
 	}
 
-	Instant lastHeardAt() {
-		return Instant.ofEpochMilli(this.lastHeardAt);
+	/** When the client last sent anything, in epoch milliseconds. */
+	long lastHeardAt() {
+		return this.lastHeardAt;
 	}
 
 	/** The access token in force: the handshake's, or the last one swapped in. */

@@ -218,16 +218,18 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 	private void tick() {
 		Instant now = this.clock.instant();
 		long nanos = System.nanoTime();
-		Duration heartbeat = this.limits.heartbeat();
+		// in epoch milliseconds, as the sessions keep their times
+		long silentBefore = now.toEpochMilli() - this.limits.idleTimeout().toMillis();
+		long pingBefore = now.toEpochMilli() - this.limits.heartbeat().toMillis();
 		for (ClientSession session : all()) {
 			session.checkWrites(nanos);
-			if (!session.lastHeardAt().plus(this.limits.idleTimeout()).isAfter(now)) {
+			if (session.lastHeardAt() <= silentBefore) {
 				session.close(new CloseStatus(IDLE, "no message or pong within " + this.limits.idleTimeout()));
 			}
 			else if (!session.token().expiresAt().isAfter(now)) {
 				session.close(new CloseStatus(TOKEN_EXPIRED, "token expired"));
 			}
-			else if (!session.lastPingAt().plus(heartbeat).isAfter(now)) {
+			else if (session.lastPingAt() <= pingBefore) {
 				this.sessionWork.execute(() -> {
 					session.ping(now);
 					stillAllowed(session);
