@@ -67,10 +67,9 @@ final class ServiceJars {
 		if (Files.isRegularFile(cache)) {
 			// Mapped where it was written, the cache's read-only part stays clean file
 			// pages that both gateways share; the JDK's default maps it at a random
-			// address
-			// and rewrites its pointers, which makes most of it private to each process
-			// (about 25 MB of PSS per gateway, docs/decisions/0003). The JVM still
-			// relocates when that address is taken.
+			// address and rewrites its pointers, which makes most of it private to each
+			// process (about 25 MB of PSS per gateway, docs/decisions/0003). The JVM
+			// still relocates when that address is taken.
 			options.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0"));
 			options.add("-XX:AOTCache=" + cache.toAbsolutePath());
 			return new Launch(jar, options, false);
