@@ -83,8 +83,8 @@ public final class DeliveryLoad implements Callable<Integer> {
 	Duration connectTimeout = Duration.ofSeconds(120);
 
 	@Option(names = "--reconnect",
-			description = "after the pushes, close every device and connect them all again: a reconnect storm "
-					+ "on servers that have been running")
+			description = "after the pushes, close every device and connect them all again, each to another "
+					+ "gateway: a reconnect storm on servers that have been running, as when one of them dies")
 	boolean reconnect;
 
 	@Option(names = "--jwks-port", required = true,
@@ -147,7 +147,7 @@ public final class DeliveryLoad implements Callable<Integer> {
 			int total = this.users * this.devicesPerUser;
 			System.out.printf(Locale.ROOT, "%s: signing %,d tokens first ...%n", this.system, total);
 			Fleet.Credentials credentials = Fleet.sign(this.users, this.devicesPerUser, tokens);
-			connect = connectAll(fleet, probe, credentials, "connecting");
+			connect = connectAll(fleet, probe, credentials, "connecting", 0);
 			if (connect.welcomed() == 0) {
 				System.err.println("No device connected, nothing to push: " + connect.failures());
 				return 1;
@@ -157,13 +157,14 @@ public final class DeliveryLoad implements Callable<Integer> {
 			}
 			fleet.closeAll(Duration.ofSeconds(10));
 			if (this.reconnect) {
-				// The same devices, all at once, on servers that have been running:
-				// what a surviving gateway sees when another dies and its clients come
-				// back. A pause first, so the servers are done closing the old
+				// The same devices, all at once, on servers that have been running,
+				// each on another gateway than before: what a surviving gateway sees
+				// when another dies and its clients come back (their tokens are new
+				// to it). A pause first, so the servers are done closing the old
 				// connections.
 				Thread.sleep(5_000);
 				try (Fleet again = new Fleet(this.urls)) {
-					reconnect = connectAll(again, probe, credentials, "reconnecting");
+					reconnect = connectAll(again, probe, credentials, "reconnecting", 1);
 					again.closeAll(Duration.ofSeconds(10));
 				}
 			}
@@ -186,8 +187,8 @@ public final class DeliveryLoad implements Callable<Integer> {
 		return clean ? 0 : 1;
 	}
 
-	private Report.Connect connectAll(Fleet fleet, ProcessProbe probe, Fleet.Credentials credentials, String what)
-			throws InterruptedException {
+	private Report.Connect connectAll(Fleet fleet, ProcessProbe probe, Fleet.Credentials credentials, String what,
+			int shift) throws InterruptedException {
 		int total = this.users * this.devicesPerUser;
 		System.out.printf(Locale.ROOT, "%s: %s %,d devices (%,d users x %d) over %d gateway(s), %d at a time%n",
 				this.system, what, total, this.users, this.devicesPerUser, this.urls.size(), this.inFlight);
@@ -197,7 +198,7 @@ public final class DeliveryLoad implements Callable<Integer> {
 			.start(() -> connectProgress(fleet, probe, total, connectStart));
 		Map<String, Long> failures;
 		try {
-			failures = fleet.connect(credentials, this.inFlight, this.connectTimeout);
+			failures = fleet.connect(credentials, this.inFlight, this.connectTimeout, shift);
 		}
 		finally {
 			connectProgress.interrupt();

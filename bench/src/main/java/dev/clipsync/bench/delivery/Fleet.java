@@ -116,11 +116,14 @@ final class Fleet implements AutoCloseable {
 
 	/**
 	 * Connect every device of the credentials, {@code inFlight} handshakes at a time;
-	 * device d of user u goes to gateway (u + d) mod gateways, so that a user's devices
-	 * are spread over them.
+	 * device d of user u goes to gateway (u + d + shift) mod gateways, so that a user's
+	 * devices are spread over them.
+	 * @param shift 0 at first; 1 sends every device to another gateway than before, as
+	 * when the gateway it was on died (with one gateway, to the same)
 	 * @return failures by reason (empty when all were welcomed)
 	 */
-	Map<String, Long> connect(Credentials credentials, int inFlight, Duration timeout) throws InterruptedException {
+	Map<String, Long> connect(Credentials credentials, int inFlight, Duration timeout, int shift)
+			throws InterruptedException {
 		int userCount = credentials.users().size();
 		int devicesPerUser = (userCount > 0) ? credentials.tokens().getFirst().length : 0;
 		long deadline = System.nanoTime() + timeout.toNanos();
@@ -142,7 +145,7 @@ final class Fleet implements AutoCloseable {
 				request.setHeader("Authorization", "Bearer " + credentials.tokens().get(u)[d]);
 				device.started = System.nanoTime();
 				try {
-					this.client.connect(device, this.urls.get((u + d) % this.urls.size()), request)
+					this.client.connect(device, this.urls.get((u + d + shift) % this.urls.size()), request)
 						.whenComplete((session, ex) -> {
 							if (ex != null) {
 								device.failed(describe(ex));

@@ -1,5 +1,6 @@
 package dev.clipsync.gateway.fanout;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 
 import dev.clipsync.common.testsupport.PrivateRedis;
 import dev.clipsync.common.testsupport.TestInfrastructure;
@@ -83,6 +85,18 @@ class FailureRecoveryTest {
 		return acked;
 	}
 
+	/** Push, or say the connection is already closed (the gateway was killed). */
+	private static boolean pushedUnlessClosed(SyncClient pusher, UUID id) {
+		try {
+			pusher.push(id, "clip " + id);
+			return true;
+		}
+		catch (CompletionException ex) {
+			assertThat(ex).hasRootCauseInstanceOf(IOException.class);
+			return false;
+		}
+	}
+
 	private static List<Long> seqs(List<JsonNode> clips) {
 		return clips.stream().map((clip) -> clip.get("seq").asLong()).toList();
 	}
@@ -105,7 +119,10 @@ class FailureRecoveryTest {
 			for (int i = 0; i < 40; i++) {
 				UUID id = UUID.randomUUID();
 				pushes.put(id, null);
-				pusher.push(id, "clip " + id);
+				if (!pushedUnlessClosed(pusher, id)) {
+					// The client saw the kill before this push.
+					break;
+				}
 				if (i == 20) {
 					doomed.kill();
 				}
