@@ -12,6 +12,8 @@
 #   RESULTS            folder for the JSON and markdown (bench/target/delivery/<time>)
 #   DB_POOL            database connections per server process, the same for both (16)
 #   GATEWAY_JAVA_OPTS  JVM options for the gateways (none: the JVM's defaults)
+#   GATEWAY_JAR        run this gateway jar where it is, instead of a copy of the one built
+#                      (a JDK AOT cache is valid only for the jar at the path it was made for)
 #   LOAD_JAVA_OPTS     more JVM options for the load generator (it runs with -Xmx2g)
 #   READY_TIMEOUT      longest wait for a server to be ready, in seconds (180)
 #   BENCH_TIMEOUT      longest run of the bench jar per system, in seconds (900)
@@ -43,9 +45,9 @@ if [[ " $SYSTEMS " == *" peer "* && ! -d bench/peer/node_modules ]]; then
 	(cd bench/peer && timeout 300 npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-gateway_jar=$work/sync-gateway.jar
+gateway_jar=${GATEWAY_JAR:-$work/sync-gateway.jar}
 bench_jar=$work/bench.jar
-copy_jar "$root/sync-gateway/target/sync-gateway-0.1.0-SNAPSHOT.jar" "$gateway_jar"
+[[ -n "${GATEWAY_JAR:-}" ]] || copy_jar "$root/sync-gateway/target/sync-gateway-0.1.0-SNAPSHOT.jar" "$gateway_jar"
 copy_jar "$root/bench/target/bench-0.1.0-SNAPSHOT-all.jar" "$bench_jar"
 create_database
 pg_url=postgresql://$PGUSER@$PGHOST:$PGPORT/${db_url##*/}

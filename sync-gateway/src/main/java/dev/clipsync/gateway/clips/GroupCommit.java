@@ -13,6 +13,7 @@ import java.util.function.Function;
 import dev.clipsync.gateway.GatewayProperties;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataIntegrityViolationException;
 
@@ -101,10 +102,10 @@ final class GroupCommit {
 	 */
 	private void lead(Push push) {
 		while (!push.outcome().isDone()) {
-			List<Push> group = takeGroup();
-			if (group.isEmpty()) {
-				// Another slot took it.
-				break;
+			List<Push> group = takeGroupOrRelease();
+			if (group == null) {
+				// Another slot took this push; this one is given back.
+				return;
 			}
 			commit(group);
 		}
@@ -118,23 +119,18 @@ final class GroupCommit {
 	}
 
 	private void commitWhileWaiting() {
-		while (true) {
-			List<Push> group;
-			synchronized (this.waiting) {
-				group = takeGroup();
-				if (group.isEmpty()) {
-					this.committing--;
-					return;
-				}
-			}
+		List<Push> group;
+		while ((group = takeGroupOrRelease()) != null) {
 			commit(group);
 		}
 	}
 
 	/**
-	 * The next group, sorted by user, from the front of the queue; empty when none waits.
+	 * The next group from the front of the queue, sorted by user; {@code null} when none
+	 * waits, and then the caller's commit slot is given back in the same step, so a push
+	 * queued meanwhile always finds a slot or a committer that will take it.
 	 */
-	private List<Push> takeGroup() {
+	private @Nullable List<Push> takeGroupOrRelease() {
 		List<Push> group = new ArrayList<>();
 		synchronized (this.waiting) {
 			long bytes = 0;
@@ -143,6 +139,10 @@ final class GroupCommit {
 					&& (group.isEmpty() || bytes + next.bytes() <= this.maxBytes)) {
 				group.add(this.waiting.remove());
 				bytes += next.bytes();
+			}
+			if (group.isEmpty()) {
+				this.committing--;
+				return null;
 			}
 		}
 		group.sort(Comparator.comparing(Push::userId));

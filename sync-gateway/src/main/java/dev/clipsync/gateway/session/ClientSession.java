@@ -479,9 +479,12 @@ final class ClientSession {
 		return this.lastPingAt;
 	}
 
-	/** The client sent something (a message or a pong): it is alive. */
-	void heard(Instant now) {
-		this.lastHeardAt = now.toEpochMilli();
+	/**
+	 * The client sent something (a message or a pong): it is alive.
+	 * @param nowMillis the time, in epoch milliseconds
+	 */
+	void heard(long nowMillis) {
+		this.lastHeardAt = nowMillis;
 	}
 
 	/** When the client last sent anything, in epoch milliseconds. */

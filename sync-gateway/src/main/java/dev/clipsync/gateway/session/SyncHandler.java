@@ -120,7 +120,7 @@ public class SyncHandler extends AbstractWebSocketHandler {
 		if (session == null) {
 			return;
 		}
-		session.heard(this.clock.instant());
+		session.heard(this.clock.millis());
 		ClientMessage message = ClientMessage.parse(this.json, text.getPayload());
 		// Only a push says the client will not sync first; pings and token swaps come
 		// from timers and may come before the client's sync.
@@ -216,7 +216,7 @@ public class SyncHandler extends AbstractWebSocketHandler {
 	protected void handlePongMessage(WebSocketSession socket, PongMessage message) {
 		ClientSession session = (ClientSession) socket.getAttributes().get(SESSION);
 		if (session != null) {
-			session.heard(this.clock.instant());
+			session.heard(this.clock.millis());
 		}
 	}
 
