@@ -44,5 +44,11 @@ start_service "$work/auth-service.log" "${service_opts[@]}" -jar "$service_jar" 
 wait_until_ready auth-service "$base_url"
 
 echo "Running the benchmark ..."
+status=0
 timeout "${BENCH_TIMEOUT:-300}" "$java_bin" -jar "$bench_jar" --base-url="$base_url" \
-	--bcrypt-cost="$BCRYPT_COST" "$@"
+	--bcrypt-cost="$BCRYPT_COST" "$@" || status=$?
+if [[ $status -eq 124 ]]; then
+	echo "The benchmark did not finish within ${BENCH_TIMEOUT:-300} s: for a longer --warmup or" \
+		"--duration, raise BENCH_TIMEOUT (seconds)" >&2
+fi
+exit $status
