@@ -36,9 +36,9 @@ begin
         end if;
         v_bytes := octet_length(p_data[i]);
         -- A new snapshot after the lock: sees every push of the user committed before it.
+        -- No row sets both to null.
         select d.seq, d.created_at into v_old_seq, v_old_at
-          from (select 1) one
-          left join clips d on d.user_id = p_users[i] and d.client_id = p_clients[i];
+          from clips d where d.user_id = p_users[i] and d.client_id = p_clients[i];
         if v_old_seq is not null then
             out_seq := v_old_seq;
             out_created_at := v_old_at;
