@@ -4,15 +4,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import dev.clipsync.common.redis.RedisNames;
 import dev.clipsync.common.wire.DevicePresence;
 import tools.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * Reads a user's presence: every device presence-service has seen, with its open
@@ -26,6 +27,25 @@ public final class PresenceReader {
 		.reversed()
 		.thenComparing((device) -> String.valueOf(device.name()))
 		.thenComparing(DevicePresence::deviceId);
+
+	/**
+	 * Whether the connection ARGV[3] is among device ARGV[2]'s (0 when ARGV[2] is empty),
+	 * then each device of the hash KEYS[1] as id, JSON and connection count. The
+	 * connection sets are not declared keys, but share KEYS[1]'s hash slot.
+	 */
+	private static final RedisScript<List> READ = RedisScript.of("""
+			local reply = {0}
+			if ARGV[2] ~= '' then
+			  reply[1] = redis.call('SISMEMBER', ARGV[1] .. ARGV[2], ARGV[3])
+			end
+			local devices = redis.call('HGETALL', KEYS[1])
+			for i = 1, #devices, 2 do
+			  reply[#reply + 1] = devices[i]
+			  reply[#reply + 1] = devices[i + 1]
+			  reply[#reply + 1] = redis.call('SCARD', ARGV[1] .. devices[i])
+			end
+			return reply
+			""", List.class);
 
 	private final StringRedisTemplate redis;
 
@@ -45,18 +65,7 @@ public final class PresenceReader {
 	 * @return the devices
 	 */
 	public List<DevicePresence> devices(UUID userId) {
-		Map<Object, Object> entries = this.redis.opsForHash().entries(this.names.presenceDevices(userId));
-		List<DevicePresence> devices = new ArrayList<>();
-		for (Map.Entry<Object, Object> entry : entries.entrySet()) {
-			UUID deviceId = UUID.fromString((String) entry.getKey());
-			JsonNode info = this.json.readTree((String) entry.getValue());
-			Long connections = this.redis.opsForSet().size(this.names.presenceConnections(userId, deviceId));
-			int open = (connections != null) ? connections.intValue() : 0;
-			devices.add(new DevicePresence(deviceId, text(info, "name"), text(info, "platform"), open > 0, open,
-					Instant.ofEpochMilli(info.path("lastSeen").asLong())));
-		}
-		devices.sort(ORDER);
-		return devices;
+		return read(userId, null, "").devices();
 	}
 
 	/**
@@ -72,10 +81,9 @@ public final class PresenceReader {
 	 */
 	public List<DevicePresence> greeting(UUID userId, UUID deviceId, String connectionId, String name, String platform,
 			Instant now) {
-		Boolean counted = this.redis.opsForSet()
-			.isMember(this.names.presenceConnections(userId, deviceId), connectionId);
-		List<DevicePresence> devices = new ArrayList<>(devices(userId));
-		if (Boolean.TRUE.equals(counted)) {
+		Snapshot snapshot = read(userId, deviceId, connectionId);
+		List<DevicePresence> devices = snapshot.devices();
+		if (snapshot.connectionCounted()) {
 			return devices;
 		}
 		int index = 0;
@@ -92,6 +100,34 @@ public final class PresenceReader {
 		}
 		devices.sort(ORDER);
 		return devices;
+	}
+
+	/**
+	 * The devices and their connection counts, and whether the connection is among its
+	 * device's, in one round trip: a handshake waits for this, and the read by parts took
+	 * two round trips and one more per device.
+	 */
+	private Snapshot read(UUID userId, @Nullable UUID deviceId, String connectionId) {
+		List<?> reply = this.redis.execute(READ, List.of(this.names.presenceDevices(userId)),
+				this.names.presenceConnectionsPrefix(userId), (deviceId != null) ? deviceId.toString() : "",
+				connectionId);
+		List<DevicePresence> devices = new ArrayList<>();
+		boolean counted = false;
+		if (reply != null && !reply.isEmpty()) {
+			counted = ((Number) reply.getFirst()).longValue() == 1;
+			for (int i = 1; i + 2 < reply.size(); i += 3) {
+				UUID id = UUID.fromString((String) reply.get(i));
+				JsonNode info = this.json.readTree((String) reply.get(i + 1));
+				int open = ((Number) reply.get(i + 2)).intValue();
+				devices.add(new DevicePresence(id, text(info, "name"), text(info, "platform"), open > 0, open,
+						Instant.ofEpochMilli(info.path("lastSeen").asLong())));
+			}
+		}
+		devices.sort(ORDER);
+		return new Snapshot(devices, counted);
+	}
+
+	private record Snapshot(List<DevicePresence> devices, boolean connectionCounted) {
 	}
 
 	private static String text(JsonNode info, String field) {

@@ -90,7 +90,17 @@ public record RedisNames(String prefix) {
 	 * @return the set key
 	 */
 	public String presenceConnections(UUID userId, UUID deviceId) {
-		return this.prefix + ":presence:{" + userId + "}:conns:" + deviceId;
+		return presenceConnectionsPrefix(userId) + deviceId;
+	}
+
+	/**
+	 * What the keys of {@link #presenceConnections} of one user start with; they are in
+	 * the same hash slot as {@link #presenceDevices}.
+	 * @param userId the user
+	 * @return the prefix, which the device id completes
+	 */
+	public String presenceConnectionsPrefix(UUID userId) {
+		return this.prefix + ":presence:{" + userId + "}:conns:";
 	}
 
 	/**
