@@ -1,38 +1,34 @@
 package dev.clipsync.gateway.session;
 
-import java.io.IOException;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
-import dev.clipsync.common.token.AccessToken;
 import dev.clipsync.common.token.InvalidTokenException;
 import dev.clipsync.common.token.TokenCheck;
 import dev.clipsync.common.web.BearerAuthentication;
 import dev.clipsync.common.web.ProblemException;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.server.ServerHttpRequest;
-import org.springframework.http.server.ServerHttpResponse;
-import org.springframework.web.socket.WebSocketHandler;
-import org.springframework.web.socket.WebSocketHttpHeaders;
-import org.springframework.web.socket.server.HandshakeInterceptor;
-import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * Authenticates the WebSocket handshake before the upgrade: the access token comes from
- * {@code Authorization: Bearer}, or, for browsers that cannot set headers, from an
+ * Decides whether a handshake on {@code /v1/sync} may upgrade: the access token comes
+ * from {@code Authorization: Bearer}, or, for browsers that cannot set headers, from an
  * offered subprotocol {@code bearer.<token>} next to {@code clipsync.v1}. A missing,
  * invalid, expired or revoked token gets HTTP 401 and no upgrade.
  */
-class HandshakeAuthentication implements HandshakeInterceptor {
+final class HandshakeAuthentication {
 
 	static final String TOKEN = "clipsync.token";
 
@@ -41,9 +37,28 @@ class HandshakeAuthentication implements HandshakeInterceptor {
 
 	static final long NO_RESUME = -1;
 
+	/** Not a WebSocket handshake (a plain GET, or a version other than 13). */
+	static final Refusal NOT_AN_UPGRADE = refusal(HttpStatus.BAD_REQUEST, "bad_request",
+			"This endpoint only upgrades to a WebSocket (version 13, subprotocol clipsync.v1).", Map.of());
+
 	private static final Logger logger = LoggerFactory.getLogger(HandshakeAuthentication.class);
 
 	private static final String SUBPROTOCOL_PREFIX = "bearer.";
+
+	private static final Refusal DRAINING = refusal(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
+			"This gateway is restarting; connect again (another gateway will answer).", Map.of());
+
+	private static final Refusal NO_TOKEN = refusal(HttpStatus.UNAUTHORIZED, "unauthorized",
+			"An access token is required: send Authorization: Bearer <token>, or offer the subprotocol "
+					+ "bearer.<token> next to clipsync.v1.",
+			Map.of(HttpHeaders.WWW_AUTHENTICATE, "Bearer"));
+
+	private static final Refusal INVALID_TOKEN = refusal(HttpStatus.UNAUTHORIZED, "unauthorized",
+			"The access token is invalid, expired or revoked: refresh it (POST /v1/auth/refresh) or log in again.",
+			Map.of(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\""));
+
+	private static final Refusal UNCHECKABLE = refusal(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
+			"Sign-ins cannot be checked right now; connect again in a few seconds.", Map.of());
 
 	private final TokenCheck tokens;
 
@@ -54,46 +69,46 @@ class HandshakeAuthentication implements HandshakeInterceptor {
 		this.accepting = accepting;
 	}
 
-	@Override
-	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
-			Map<String, Object> attributes) {
+	/**
+	 * Check a handshake.
+	 * @param request the upgrade request
+	 * @param attributes where the checked token and the resume point go
+	 * @return why the handshake is refused, or null when it may upgrade
+	 */
+	@Nullable Refusal check(Request request, Map<String, Object> attributes) {
 		if (!this.accepting.getAsBoolean()) {
 			// Draining: the load balancer sends the retry to another gateway.
-			return problem(response, HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
-					"This gateway is restarting; connect again (another gateway will answer).");
+			return DRAINING;
 		}
-		Optional<String> token = BearerAuthentication
-			.bearerToken(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION))
-			.or(() -> fromSubprotocols(request.getHeaders().get(WebSocketHttpHeaders.SEC_WEBSOCKET_PROTOCOL)));
+		HttpFields headers = request.getHeaders();
+		Optional<String> token = BearerAuthentication.bearerToken(headers.get(HttpHeader.AUTHORIZATION))
+			.or(() -> fromSubprotocols(headers.getValuesList(HttpHeader.SEC_WEBSOCKET_SUBPROTOCOL)));
 		if (token.isEmpty()) {
-			response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-			return problem(response, HttpStatus.UNAUTHORIZED, "unauthorized",
-					"An access token is required: send Authorization: Bearer <token>, or offer the subprotocol "
-							+ "bearer.<token> next to clipsync.v1.");
+			return NO_TOKEN;
 		}
 		try {
-			AccessToken checked = this.tokens.check(token.get());
-			attributes.put(TOKEN, checked);
+			attributes.put(TOKEN, this.tokens.check(token.get()));
 			attributes.put(RESUME_AFTER, resumeAfter(request));
-			return true;
+			return null;
 		}
 		catch (InvalidTokenException ex) {
 			logger.debug("Refused handshake: {}", ex.getMessage());
-			response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
-			return problem(response, HttpStatus.UNAUTHORIZED, "unauthorized",
-					"The access token is invalid, expired or revoked: refresh it (POST /v1/auth/refresh) or log in again.");
+			return INVALID_TOKEN;
 		}
 		catch (DataAccessException ex) {
 			// The deny list cannot be read: fail closed, but say it is temporary.
 			logger.debug("Refused handshake while Redis is away: {}", ex.toString());
-			return problem(response, HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
-					"Sign-ins cannot be checked right now; connect again in a few seconds.");
+			return UNCHECKABLE;
 		}
 	}
 
 	/** {@code ?after=N}: resume from the last seq the client holds. */
-	private static long resumeAfter(ServerHttpRequest request) {
-		String after = UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams().getFirst("after");
+	private static long resumeAfter(Request request) {
+		String query = request.getHttpURI().getQuery();
+		if (query == null) {
+			return NO_RESUME;
+		}
+		String after = Request.extractQueryParameters(request).getValue("after");
 		if (after == null) {
 			return NO_RESUME;
 		}
@@ -106,28 +121,8 @@ class HandshakeAuthentication implements HandshakeInterceptor {
 		}
 	}
 
-	private static boolean problem(ServerHttpResponse response, HttpStatus status, String code, String detail) {
-		response.setStatusCode(status);
-		if (status == HttpStatus.SERVICE_UNAVAILABLE) {
-			response.getHeaders().set(HttpHeaders.RETRY_AFTER, "2");
-		}
-		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		byte[] bytes = ProblemException.json(ProblemException.problem(status, code, status.getReasonPhrase(), detail));
-		response.getHeaders().setContentLength(bytes.length);
-		try {
-			response.getBody().write(bytes);
-		}
-		catch (IOException ex) {
-			logger.debug("Could not write the refusal: {}", ex.toString());
-		}
-		return false;
-	}
-
-	private static Optional<String> fromSubprotocols(List<String> headers) {
-		if (headers == null) {
-			return Optional.empty();
-		}
-		return headers.stream()
+	private static Optional<String> fromSubprotocols(List<String> offered) {
+		return offered.stream()
 			.flatMap((header) -> Arrays.stream(header.split(",")))
 			.map(String::trim)
 			.filter((protocol) -> protocol.startsWith(SUBPROTOCOL_PREFIX)
@@ -136,9 +131,23 @@ class HandshakeAuthentication implements HandshakeInterceptor {
 			.findFirst();
 	}
 
-	@Override
-	public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
-			Exception exception) {
+	private static Refusal refusal(HttpStatus status, String code, String detail, Map<String, String> headers) {
+		Map<String, String> all = new LinkedHashMap<>(headers);
+		if (status == HttpStatus.SERVICE_UNAVAILABLE) {
+			all.put(HttpHeaders.RETRY_AFTER, "2");
+		}
+		return new Refusal(status, Map.copyOf(all),
+				ProblemException.json(ProblemException.problem(status, code, status.getReasonPhrase(), detail)));
+	}
+
+	/**
+	 * A handshake answered without an upgrade.
+	 *
+	 * @param status the HTTP status
+	 * @param headers headers to send besides the content type
+	 * @param body the problem, as JSON
+	 */
+	record Refusal(HttpStatus status, Map<String, String> headers, byte[] body) {
 	}
 
 }

@@ -43,7 +43,7 @@ final class UpgradeRequestSnapshot implements UpgradeRequest {
 		this.secure = request.isSecure();
 		String accepted = response.getAcceptedSubProtocol();
 		this.subProtocols = (accepted != null) ? List.of(accepted) : List.of();
-		this.extensions = DetachedJettyUpgradeStrategy.apiExtensions(response.getExtensions());
+		this.extensions = SyncUpgradeHandler.apiExtensions(response.getExtensions());
 	}
 
 	@Override

@@ -25,7 +25,7 @@ final class UpgradeResponseSnapshot implements UpgradeResponse {
 
 	UpgradeResponseSnapshot(ServerUpgradeResponse response) {
 		this.acceptedSubProtocol = response.getAcceptedSubProtocol();
-		this.extensions = DetachedJettyUpgradeStrategy.apiExtensions(response.getExtensions());
+		this.extensions = SyncUpgradeHandler.apiExtensions(response.getExtensions());
 	}
 
 	@Override

@@ -1,7 +1,6 @@
 package dev.clipsync.gateway.session;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.function.Consumer;
 
 import dev.clipsync.common.presence.PresenceReader;
@@ -20,58 +19,35 @@ import dev.clipsync.gateway.presence.PresenceReporter;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.observation.ObservationPredicate;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.boot.jetty.JettyServerCustomizer;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.http.server.ServerHttpRequest;
-import org.springframework.http.server.observation.ServerRequestObservationContext;
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.WebSocketExtension;
-import org.springframework.web.socket.config.annotation.EnableWebSocket;
-import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
-import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
-import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 /**
- * The sync endpoint {@code /v1/sync} on Jetty, with its message size and idle limits.
+ * The sync endpoint {@code /v1/sync} on Jetty, with its message size and idle limits, and
+ * what its sessions use.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableWebSocket
-class WebSocketConfiguration implements WebSocketConfigurer {
+class WebSocketConfiguration {
 
-	private static final String SUBPROTOCOL = "clipsync.v1";
-
-	private static final String SYNC_PATH = "/v1/sync";
-
-	private final SyncHandler handler;
-
-	private final TokenCheck tokens;
-
-	private final DrainOnShutdown drain;
-
-	private final GatewayProperties properties;
-
-	WebSocketConfiguration(SyncHandler handler, TokenCheck tokens, DrainOnShutdown drain,
+	/**
+	 * Upgrades to {@code /v1/sync} are served ahead of the servlet context
+	 * ({@link SyncUpgradeHandler}), so no HTTP server observation, filter or MVC handler
+	 * sees them: the connection metrics count them.
+	 */
+	@Bean
+	static JettyServerCustomizer syncEndpoint(SyncHandler handler, TokenCheck tokens, DrainOnShutdown drain,
 			GatewayProperties properties) {
-		this.handler = handler;
-		this.tokens = tokens;
-		this.drain = drain;
-		this.properties = properties;
-	}
-
-	@Override
-	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-		long maxClip = this.properties.clips().maxSize().toBytes();
-		// Jetty, without keeping the handshake's HTTP exchange and headers for the life
-		// of
-		// each connection (DetachedJettyUpgradeStrategy).
-		DetachedJettyUpgradeStrategy jetty = new DetachedJettyUpgradeStrategy(
+		long maxClip = properties.clips().maxSize().toBytes();
+		return (server) -> server.setHandler(new SyncUpgradeHandler(server.getHandler(),
+				new HandshakeAuthentication(tokens, drain::isAccepting), handler,
 				// Room for a maximal clip in base64 plus its JSON envelope; Jetty grows
 				// its
 				// buffer as a message arrives, so idle connections do not pay for this.
@@ -80,35 +56,7 @@ class WebSocketConfiguration implements WebSocketConfigurer {
 				1024,
 				// A backstop: the heartbeat check in LocalSessions closes silent clients
 				// first.
-				this.properties.connections().idleTimeout().plusSeconds(30));
-		DefaultHandshakeHandler handshake = new DefaultHandshakeHandler(jetty) {
-			@Override
-			protected List<WebSocketExtension> filterRequestedExtensions(ServerHttpRequest request,
-					List<WebSocketExtension> requested, List<WebSocketExtension> supported) {
-				// No permessage-deflate: each connection would keep a zlib context, about
-				// 120 KB of native memory (docs/decisions/0001), for clips that are
-				// mostly
-				// small or already compressed. DetachedJettyUpgradeStrategy applies this;
-				// Spring's JettyRequestUpgradeStrategy did not.
-				return List.of();
-			}
-		};
-		handshake.setSupportedProtocols(SUBPROTOCOL);
-		registry.addHandler(this.handler, SYNC_PATH)
-			.setHandshakeHandler(handshake)
-			.addInterceptors(new HandshakeAuthentication(this.tokens, this.drain::isAccepting))
-			.setAllowedOriginPatterns("*");
-	}
-
-	/**
-	 * No HTTP server observation of upgrades to the sync endpoint: the connection metrics
-	 * count them, and timing each handshake cost a reconnect storm about 3% of the
-	 * gateway's CPU.
-	 */
-	@Bean
-	static ObservationPredicate noObservationOfSyncUpgrades() {
-		return (name, context) -> !(context instanceof ServerRequestObservationContext request
-				&& SYNC_PATH.equals(request.getCarrier().getRequestURI()));
+				properties.connections().idleTimeout().plusSeconds(30)));
 	}
 
 	@Bean

@@ -1,6 +1,10 @@
 package dev.clipsync.gateway.session;
 
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,6 +41,21 @@ class HandshakeAndRevocationTest {
 		assertThat(SyncClient.handshakeStatus(this.gateways.a.syncUri(), Map.of(), List.of("clipsync.v1", "bearer.x")))
 			.isEqualTo(401);
 		assertThat(status(Map.of("Authorization", "Bearer " + this.gateways.token(user)))).isEqualTo(101);
+	}
+
+	@Test
+	void aPlainRequestToTheSyncEndpointGets400Problem() throws Exception {
+		String token = this.gateways.token(UUID.randomUUID());
+		HttpResponse<String> plain = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(this.gateways.a.baseUrl() + "/v1/sync"))
+				.header("Authorization", "Bearer " + token)
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(plain.statusCode()).isEqualTo(400);
+		assertThat(plain.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(plain.body()).contains("\"code\":\"bad_request\"").contains("WebSocket");
+		// The gateway still serves handshakes and its other endpoints.
+		assertThat(status(Map.of("Authorization", "Bearer " + token))).isEqualTo(101);
+		assertThat(this.gateways.a.readiness()).isEqualTo(200);
 	}
 
 	@Test
