@@ -2,20 +2,30 @@ package dev.clipsync.gateway.presence;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.clipsync.common.redis.RedisNames;
 import dev.clipsync.gateway.GatewayId;
 import dev.clipsync.gateway.GatewayProperties;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -24,7 +34,6 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.data.redis.connection.stream.StreamRecords;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -44,6 +53,11 @@ public class PresenceReporter implements SmartLifecycle {
 
 	private static final int MAX_QUEUED_REPORTS = 100_000;
 
+	/** Reports sent to Redis in one write, at most. */
+	private static final int BATCH = 512;
+
+	private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(2);
+
 	private final String gatewayId;
 
 	private final StringRedisTemplate redis;
@@ -60,6 +74,15 @@ public class PresenceReporter implements SmartLifecycle {
 
 	private final ThreadPoolExecutor reports;
 
+	private final BlockingQueue<Report> pending = new LinkedBlockingQueue<>(MAX_QUEUED_REPORTS);
+
+	private final AtomicBoolean drainQueued = new AtomicBoolean();
+
+	private final RedisClient client;
+
+	/** Used on the reports thread only; without automatic flushes. */
+	private @Nullable StatefulRedisConnection<String, String> connection;
+
 	private final ScheduledExecutorService heartbeat = Executors
 		.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("gateway-alive").daemon().factory());
 
@@ -67,9 +90,21 @@ public class PresenceReporter implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	public PresenceReporter(GatewayId gatewayId, StringRedisTemplate redis, RedisNames names, JsonMapper json,
-			Clock clock, GatewayProperties properties, MeterRegistry meters) {
+	/**
+	 * @param client for the connection the reports go out on, written once per batch
+	 * @param redis for everything else
+	 */
+	public PresenceReporter(GatewayId gatewayId, RedisClient client, StringRedisTemplate redis, RedisNames names,
+			JsonMapper json, Clock clock, GatewayProperties properties, MeterRegistry meters) {
 		this.gatewayId = gatewayId.value();
+		this.client = client;
+		// While Redis is away a report fails at once, as through the template; what is
+		// lost is rewritten when it is back (rewrite()) instead of piling up in Lettuce's
+		// buffer.
+		this.client.setOptions(ClientOptions.builder()
+			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+			.socketOptions(SocketOptions.builder().connectTimeout(REPLY_TIMEOUT).build())
+			.build());
 		this.redis = redis;
 		this.names = names;
 		this.json = json;
@@ -104,14 +139,73 @@ public class PresenceReporter implements SmartLifecycle {
 		Connection connection = new Connection(userId, deviceId, deviceName, devicePlatform,
 				this.clock.instant().toEpochMilli());
 		this.live.put(sessionId, connection);
-		this.reports.execute(() -> report("connect", sessionId, connection));
+		queue(new Report(true, sessionId, connection, connection.since()));
 	}
 
 	public void disconnected(UUID sessionId) {
 		Connection connection = this.live.remove(sessionId);
 		if (connection != null) {
-			this.reports.execute(() -> report("disconnect", sessionId, connection));
+			queue(new Report(false, sessionId, connection, this.clock.millis()));
 		}
+	}
+
+	/**
+	 * Queued for the reports thread, which sends everything queued in one write: in a
+	 * reconnect storm, a round trip per report was two of the handful of Redis writes
+	 * each handshake cost.
+	 */
+	private void queue(Report report) {
+		if (!this.pending.offer(report)) {
+			this.failures.increment();
+			return;
+		}
+		if (this.drainQueued.compareAndSet(false, true)) {
+			this.reports.execute(this::drain);
+		}
+	}
+
+	private void drain() {
+		this.drainQueued.set(false);
+		List<Report> batch = new ArrayList<>(Math.min(BATCH, this.pending.size()));
+		while (this.pending.drainTo(batch, BATCH) > 0) {
+			send(batch);
+			batch.clear();
+		}
+	}
+
+	private void send(List<Report> batch) {
+		try {
+			StatefulRedisConnection<String, String> redis = connection();
+			RedisAsyncCommands<String, String> commands = redis.async();
+			String connections = this.names.gatewayConnections(this.gatewayId);
+			String events = this.names.presenceEvents();
+			List<RedisFuture<?>> replies = new ArrayList<>(batch.size() * 2);
+			for (Report report : batch) {
+				String session = report.sessionId().toString();
+				replies.add(report.connect() ? commands.hset(connections, session, describe(report.connection()))
+						: commands.hdel(connections, session));
+				replies.add(commands.xadd(events, event(report)));
+			}
+			redis.flushCommands();
+			if (!LettuceFutures.awaitAll(REPLY_TIMEOUT, replies.toArray(RedisFuture[]::new))) {
+				this.failures.increment(batch.size());
+				logger.debug("Presence reports not confirmed in {}", REPLY_TIMEOUT);
+			}
+		}
+		catch (RuntimeException ex) {
+			this.failures.increment(batch.size());
+			logger.debug("Presence reports failed: {}", ex.toString());
+		}
+	}
+
+	private StatefulRedisConnection<String, String> connection() {
+		StatefulRedisConnection<String, String> connection = this.connection;
+		if (connection == null) {
+			connection = this.client.connect();
+			connection.setAutoFlushCommands(false);
+			this.connection = connection;
+		}
+		return connection;
 	}
 
 	/** Redis was away: write the connection hash anew from what is open now. */
@@ -133,34 +227,22 @@ public class PresenceReporter implements SmartLifecycle {
 		});
 	}
 
-	private void report(String type, UUID sessionId, Connection connection) {
-		try {
-			String connections = this.names.gatewayConnections(this.gatewayId);
-			if ("connect".equals(type)) {
-				this.redis.opsForHash().put(connections, sessionId.toString(), describe(connection));
-			}
-			else {
-				this.redis.opsForHash().delete(connections, sessionId.toString());
-			}
-			Map<String, String> event = new LinkedHashMap<>();
-			event.put("type", type);
-			event.put("gateway", this.gatewayId);
-			event.put("session", sessionId.toString());
-			event.put("userId", connection.userId().toString());
-			event.put("deviceId", connection.deviceId().toString());
-			if (connection.name() != null) {
-				event.put("name", connection.name());
-			}
-			if (connection.platform() != null) {
-				event.put("platform", connection.platform());
-			}
-			event.put("at", Long.toString(this.clock.instant().toEpochMilli()));
-			this.redis.opsForStream().add(StreamRecords.string(event).withStreamKey(this.names.presenceEvents()));
+	private Map<String, String> event(Report report) {
+		Connection connection = report.connection();
+		Map<String, String> event = new LinkedHashMap<>();
+		event.put("type", report.connect() ? "connect" : "disconnect");
+		event.put("gateway", this.gatewayId);
+		event.put("session", report.sessionId().toString());
+		event.put("userId", connection.userId().toString());
+		event.put("deviceId", connection.deviceId().toString());
+		if (connection.name() != null) {
+			event.put("name", connection.name());
 		}
-		catch (RuntimeException ex) {
-			this.failures.increment();
-			logger.debug("Presence report failed: {}", ex.toString());
+		if (connection.platform() != null) {
+			event.put("platform", connection.platform());
 		}
+		event.put("at", Long.toString(report.at()));
+		return event;
 	}
 
 	private String describe(Connection connection) {
@@ -203,6 +285,12 @@ public class PresenceReporter implements SmartLifecycle {
 		catch (RuntimeException ex) {
 			logger.debug("Could not clear presence of gateway {}: {}", this.gatewayId, ex.toString());
 		}
+		finally {
+			if (this.connection != null) {
+				this.connection.close();
+			}
+			this.client.shutdown();
+		}
 	}
 
 	@Override
@@ -217,6 +305,10 @@ public class PresenceReporter implements SmartLifecycle {
 	}
 
 	record Connection(UUID userId, UUID deviceId, @Nullable String name, @Nullable String platform, long since) {
+	}
+
+	/** A connection opened ({@code connect}) or closed, at epoch millis {@code at}. */
+	private record Report(boolean connect, UUID sessionId, Connection connection, long at) {
 	}
 
 }

@@ -101,9 +101,11 @@ class WebSocketConfiguration {
 	}
 
 	@Bean
-	static PresenceReporter presenceReporter(GatewayId gatewayId, StringRedisTemplate redis, RedisNames names,
-			JsonMapper json, Clock clock, GatewayProperties properties, MeterRegistry meters) {
-		return new PresenceReporter(gatewayId, redis, names, json, clock, properties, meters);
+	static PresenceReporter presenceReporter(GatewayId gatewayId, DataRedisProperties redisProperties,
+			ClientResources resources, StringRedisTemplate redis, RedisNames names, JsonMapper json, Clock clock,
+			GatewayProperties properties, MeterRegistry meters) {
+		return new PresenceReporter(gatewayId, RedisClient.create(resources, redisUrl(redisProperties)), redis, names,
+				json, clock, properties, meters);
 	}
 
 	private static String redisUrl(DataRedisProperties redis) {
