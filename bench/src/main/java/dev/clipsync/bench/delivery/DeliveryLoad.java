@@ -82,10 +82,12 @@ public final class DeliveryLoad implements Callable<Integer> {
 			description = "longest wait for all welcomes (default: 120s)")
 	Duration connectTimeout = Duration.ofSeconds(120);
 
-	@Option(names = "--reconnect",
+	@Option(names = "--reconnect", arity = "0..1", fallbackValue = "1", paramLabel = "<storms>",
 			description = "after the pushes, close every device and connect them all again, each to another "
-					+ "gateway: a reconnect storm on servers that have been running, as when one of them dies")
-	boolean reconnect;
+					+ "gateway than before and with a new token: a reconnect storm on servers that have been "
+					+ "running, as when one of them dies; repeated <storms> times (default: 1), to see the "
+					+ "servers warm up")
+	int reconnects;
 
 	@Option(names = "--jwks-port", required = true,
 			description = "port on 127.0.0.1 to serve the JWK Set on, as in the servers' jwks URI")
@@ -134,7 +136,7 @@ public final class DeliveryLoad implements Callable<Integer> {
 		Instant startedAt = Instant.now();
 		List<Step> steps = new ArrayList<>();
 		Report.Connect connect;
-		Report.@Nullable Connect reconnect = null;
+		List<Report.Connect> reconnects = new ArrayList<>();
 		try (TokenIssuer tokens = new TokenIssuer("127.0.0.1", this.jwksPort, this.issuer);
 				Fleet fleet = new Fleet(this.urls)) {
 			List<URI> cold = fleet.prime(tokens, this.connectTimeout);
@@ -156,22 +158,24 @@ public final class DeliveryLoad implements Callable<Integer> {
 				steps.add(runStep(fleet, probe, s, this.rates[s], padding));
 			}
 			fleet.closeAll(Duration.ofSeconds(10));
-			if (this.reconnect) {
-				// The same devices, all at once, on servers that have been running,
-				// each on another gateway than before: what a surviving gateway sees
-				// when another dies and its clients come back (their tokens are new
-				// to it). A pause first, so the servers are done closing the old
-				// connections.
+			// The same devices, all at once, on servers that have been running, each on
+			// another gateway than before and with a token new to it: what a surviving
+			// gateway sees when another dies and its clients come back. A pause first, so
+			// the servers are done closing the old connections.
+			Fleet.Credentials storm = credentials;
+			for (int s = 1; s <= this.reconnects; s++) {
 				Thread.sleep(5_000);
+				storm = Fleet.resign(storm, tokens);
 				try (Fleet again = new Fleet(this.urls)) {
-					reconnect = connectAll(again, probe, credentials, "reconnecting", 1);
+					reconnects.add(connectAll(again, probe, storm,
+							(this.reconnects == 1) ? "reconnecting" : "reconnecting (storm " + s + ")", s));
 					again.closeAll(Duration.ofSeconds(10));
 				}
 			}
 		}
 		Report report = new Report(this.system, this.label, startedAt.toString(), this.urls.size(), this.users,
 				this.devicesPerUser, this.clipBytes, this.duration.toMillis() / 1000.0, this.warmup.toMillis() / 1000.0,
-				Runtime.getRuntime().availableProcessors(), connect, reconnect, steps);
+				Runtime.getRuntime().availableProcessors(), connect, reconnects, steps);
 		String table = report.markdown();
 		System.out.println();
 		System.out.println(table);
@@ -182,7 +186,7 @@ public final class DeliveryLoad implements Callable<Integer> {
 		if (this.markdown != null) {
 			Files.writeString(this.markdown, table);
 		}
-		boolean clean = connect.failures().isEmpty() && (reconnect == null || reconnect.failures().isEmpty())
+		boolean clean = connect.failures().isEmpty() && reconnects.stream().allMatch((r) -> r.failures().isEmpty())
 				&& steps.stream().allMatch((step) -> step.lost() == 0 && step.duplicated() == 0);
 		return clean ? 0 : 1;
 	}

@@ -97,21 +97,43 @@ final class Fleet implements AutoCloseable {
 	/**
 	 * Sign a token for every device before any connects: signing is the load tool's work,
 	 * and done during the connects it took CPU from the servers measured.
-	 * @return the users and, per user, their devices' tokens
+	 * @return the users and, per user, their devices and the devices' tokens
 	 */
 	static Credentials sign(int userCount, int devicesPerUser, TokenIssuer tokens) {
 		List<UUID> users = new ArrayList<>(userCount);
-		List<String[]> deviceTokens = new ArrayList<>(userCount);
+		List<UUID[]> devices = new ArrayList<>(userCount);
 		for (int u = 0; u < userCount; u++) {
-			UUID userId = UUID.randomUUID();
-			String[] signed = new String[devicesPerUser];
+			users.add(UUID.randomUUID());
+			UUID[] ids = new UUID[devicesPerUser];
 			for (int d = 0; d < devicesPerUser; d++) {
-				signed[d] = tokens.token(userId, UUID.randomUUID(), Duration.ofHours(2));
+				ids[d] = UUID.randomUUID();
 			}
-			users.add(userId);
+			devices.add(ids);
+		}
+		return sign(users, devices, tokens);
+	}
+
+	/**
+	 * New tokens for the same users and devices: a gateway that has verified a device's
+	 * token before does not verify it again, so a storm that should meet tokens new to
+	 * the gateways needs new ones.
+	 * @return the same users and devices, with new tokens
+	 */
+	static Credentials resign(Credentials credentials, TokenIssuer tokens) {
+		return sign(credentials.users(), credentials.devices(), tokens);
+	}
+
+	private static Credentials sign(List<UUID> users, List<UUID[]> devices, TokenIssuer tokens) {
+		List<String[]> deviceTokens = new ArrayList<>(users.size());
+		for (int u = 0; u < users.size(); u++) {
+			UUID[] ids = devices.get(u);
+			String[] signed = new String[ids.length];
+			for (int d = 0; d < ids.length; d++) {
+				signed[d] = tokens.token(users.get(u), ids[d], Duration.ofHours(2));
+			}
 			deviceTokens.add(signed);
 		}
-		return new Credentials(users, deviceTokens);
+		return new Credentials(users, devices, deviceTokens);
 	}
 
 	/**
@@ -536,9 +558,10 @@ final class Fleet implements AutoCloseable {
 	 * Signed tokens for a fleet of devices.
 	 *
 	 * @param users the users
+	 * @param devices per user (same order), the device ids
 	 * @param tokens per user (same order), a token per device
 	 */
-	record Credentials(List<UUID> users, List<String[]> tokens) {
+	record Credentials(List<UUID> users, List<UUID[]> devices, List<String[]> tokens) {
 	}
 
 }

@@ -25,12 +25,12 @@ import tools.jackson.databind.json.JsonMapper;
  * @param warmupSeconds warm-up per rate
  * @param cores cores of this machine
  * @param connect the connect phase
- * @param reconnect the same devices connecting again after the pushes (with
- * {@code --reconnect}), or null
+ * @param reconnects the same devices connecting again after the pushes, once per storm
+ * ({@code --reconnect}); empty without
  * @param steps one per rate
  */
 record Report(String system, String label, String startedAt, int gateways, int users, int devicesPerUser, int clipBytes,
-		double durationSeconds, double warmupSeconds, int cores, Connect connect, @Nullable Connect reconnect,
+		double durationSeconds, double warmupSeconds, int cores, Connect connect, List<Connect> reconnects,
 		List<Step> steps) {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -52,12 +52,11 @@ record Report(String system, String label, String startedAt, int gateways, int u
 				this.users, this.devicesPerUser, this.gateways, this.clipBytes, this.connect.welcomed(),
 				this.connect.seconds(), this.connect.perSecond(), this.connect.handshakeMs().p50(),
 				this.connect.handshakeMs().p99()));
-		if (this.reconnect != null) {
+		for (Connect reconnect : this.reconnects) {
 			out.append(String.format(Locale.ROOT,
 					"Reconnect storm on running servers: %,d of %,d in %.2f s (%.0f/s, handshake p50 %.1f / p99 %.1f ms)%n%n",
-					this.reconnect.welcomed(), this.reconnect.devices(), this.reconnect.seconds(),
-					this.reconnect.perSecond(), this.reconnect.handshakeMs().p50(),
-					this.reconnect.handshakeMs().p99()));
+					reconnect.welcomed(), reconnect.devices(), reconnect.seconds(), reconnect.perSecond(),
+					reconnect.handshakeMs().p50(), reconnect.handshakeMs().p99()));
 		}
 		out.append("| system | rate | sent/s | acks/s | deliveries/s | ack p50 / p99 / p99.9 ms "
 				+ "| delivery p50 / p99 / p99.9 / max ms | lost | dup | out of order | unacked | cores busy | RSS MiB |\n");
@@ -88,8 +87,10 @@ record Report(String system, String label, String startedAt, int gateways, int u
 		if (!this.connect.failures().isEmpty()) {
 			out.append(String.format(Locale.ROOT, "%nConnect failures: %s%n", this.connect.failures()));
 		}
-		if (this.reconnect != null && !this.reconnect.failures().isEmpty()) {
-			out.append(String.format(Locale.ROOT, "%nReconnect failures: %s%n", this.reconnect.failures()));
+		for (Connect reconnect : this.reconnects) {
+			if (!reconnect.failures().isEmpty()) {
+				out.append(String.format(Locale.ROOT, "%nReconnect failures: %s%n", reconnect.failures()));
+			}
 		}
 		return out.toString();
 	}
