@@ -22,9 +22,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
-import org.springframework.boot.jetty.JettyServerCustomizer;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.jetty.JettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -48,14 +48,14 @@ class WebSocketConfiguration {
 		long maxClip = properties.clips().maxSize().toBytes();
 		return (server) -> server.setHandler(new SyncUpgradeHandler(server.getHandler(),
 				new HandshakeAuthentication(tokens, drain::isAccepting), handler,
-				// Room for a maximal clip in base64 plus its JSON envelope; Jetty grows
-				// its
-				// buffer as a message arrives, so idle connections do not pay for this.
+				// Room for a maximal clip in base64 plus its JSON envelope; Jetty
+				// grows its buffer as a message arrives, so idle connections do not
+				// pay for this.
 				maxClip * 4 / 3 + 64 * 1024,
 				// Binary frames are refused (1003); this only bounds what is read first.
 				1024,
-				// A backstop: the heartbeat check in LocalSessions closes silent clients
-				// first.
+				// A backstop: the heartbeat check in LocalSessions closes silent
+				// clients first.
 				properties.connections().idleTimeout().plusSeconds(30)));
 	}
 
