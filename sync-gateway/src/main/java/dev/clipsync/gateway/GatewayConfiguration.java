@@ -25,6 +25,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -51,6 +52,20 @@ class GatewayConfiguration implements WebMvcConfigurer {
 	@Bean
 	static Clock clock() {
 		return Clock.systemUTC();
+	}
+
+	/**
+	 * Hands commands' callbacks the connection itself. By default the template wraps it,
+	 * on every command, in a proxy that stops callbacks from closing it, and the proxy
+	 * calls through reflection: that was on every handshake's deny-list and presence
+	 * reads. Only Spring's own operations run as callbacks here, and they do not close
+	 * it.
+	 */
+	@Bean
+	static StringRedisTemplate stringRedisTemplate(RedisConnectionFactory connections) {
+		StringRedisTemplate template = new StringRedisTemplate(connections);
+		template.setExposeConnection(true);
+		return template;
 	}
 
 	@Bean

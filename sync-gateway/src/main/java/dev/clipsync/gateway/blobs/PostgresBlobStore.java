@@ -16,16 +16,17 @@ import dev.clipsync.common.wire.BlobRef;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /**
  * Blobs in PostgreSQL, in chunks of {@link #CHUNK} bytes, each written in its own short
  * statement: an upload holds one chunk in memory and no database connection between
  * chunks, however slow the client. A blob is usable only once complete and its digest
  * checked; a refused or broken upload is deleted at once, and one whose gateway died
- * half-way by {@link #deleteUnreferenced}.
+ * half-way by {@link #deleteUnreferenced}. A {@code @Component}, not a
+ * {@code @Repository}, for the reason {@code ClipStore} gives.
  */
-@Repository
+@Component
 class PostgresBlobStore implements BlobStore {
 
 	static final int CHUNK = 1024 * 1024;

@@ -20,14 +20,18 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /**
  * Each user's clips in PostgreSQL. A push commits before it is acked or published, in a
  * transaction it may share with other users' pushes ({@link GroupCommit}); the database
  * hands out the per-user seq (see {@code push_clips} in the migrations).
+ * <p>
+ * A {@code @Component}, not a {@code @Repository}: the JDBC templates already turn SQL
+ * errors into {@code DataAccessException}s, and the translating proxy a repository gets
+ * put a reflective call on every push and every handshake's latest-seq read.
  */
-@Repository
+@Component
 public class ClipStore {
 
 	private final JdbcClient jdbc;
