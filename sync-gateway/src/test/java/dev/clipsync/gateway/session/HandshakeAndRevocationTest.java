@@ -53,6 +53,9 @@ class HandshakeAndRevocationTest {
 		assertThat(plain.statusCode()).isEqualTo(400);
 		assertThat(plain.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 		assertThat(plain.body()).contains("\"code\":\"bad_request\"").contains("WebSocket");
+		// Answered ahead of the servlet filters, so the handler sets these itself.
+		assertThat(plain.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+		assertThat(plain.headers().firstValue("Cache-Control")).hasValue("no-store");
 		// The gateway still serves handshakes and its other endpoints.
 		assertThat(status(Map.of("Authorization", "Bearer " + token))).isEqualTo(101);
 		assertThat(this.gateways.a.readiness()).isEqualTo(200);
