@@ -11,7 +11,8 @@
 #   GATEWAYS           server processes per system (2)
 #   RESULTS            folder for the JSON and markdown (bench/target/delivery/<time>)
 #   DB_POOL            database connections per server process, the same for both (16)
-#   GATEWAY_JAVA_OPTS  JVM options for the gateways (none: the JVM's defaults)
+#   GATEWAY_JAVA_OPTS  JVM options for the gateways (-XX:+UseCompactObjectHeaders, as the
+#                      image runs them; set it empty for the JVM's defaults)
 #   GATEWAY_JAR        run this gateway jar where it is, instead of a copy of the one built
 #                      (a JDK AOT cache is valid only for the jar at the path it was made for)
 #   LOAD_JAVA_OPTS     more JVM options for the load generator (it runs with -Xmx2g)
@@ -28,7 +29,7 @@ GATEWAYS=${GATEWAYS:-2}
 # The same pool for both systems; the machine's PostgreSQL allows 100 connections in all.
 DB_POOL=${DB_POOL:-16}
 RESULTS=${RESULTS:-$root/bench/target/delivery/$(date +%Y%m%d-%H%M%S)}
-read -r -a gateway_opts <<<"${GATEWAY_JAVA_OPTS:-}"
+read -r -a gateway_opts <<<"${GATEWAY_JAVA_OPTS--XX:+UseCompactObjectHeaders}"
 read -r -a load_opts <<<"${LOAD_JAVA_OPTS:-}"
 mkdir -p "$RESULTS"
 

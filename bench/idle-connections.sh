@@ -9,7 +9,8 @@
 #   MAX_CLIP_SIZES         the gateway's clipsync.clips.max-size, one run each ("1MB 64KB")
 #   CONNECTIONS            steps for the first size (2000,5000,10000,15000)
 #   COMPARE_CONNECTIONS    steps for the other sizes, which only compare (2000,5000,10000)
-#   GATEWAY_JAVA_OPTS      JVM options for the gateway (none: the JVM's defaults)
+#   GATEWAY_JAVA_OPTS      JVM options for the gateway (-XX:+UseCompactObjectHeaders, as the
+#                          image runs it; set it empty for the JVM's defaults)
 #   BENCH_TIMEOUT          longest run of the bench jar per size, in seconds (240)
 #   SKIP_BUILD=1           use the jars already built
 set -euo pipefail
@@ -20,7 +21,7 @@ source "$(dirname "$0")/lib.sh"
 MAX_CLIP_SIZES=${MAX_CLIP_SIZES:-1MB 64KB}
 CONNECTIONS=${CONNECTIONS:-2000,5000,10000,15000}
 COMPARE_CONNECTIONS=${COMPARE_CONNECTIONS:-2000,5000,10000}
-read -r -a gateway_opts <<<"${GATEWAY_JAVA_OPTS:-}"
+read -r -a gateway_opts <<<"${GATEWAY_JAVA_OPTS--XX:+UseCompactObjectHeaders}"
 
 # Every connection is a socket in the gateway and one in the bench: both inherit this.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
