@@ -1,6 +1,5 @@
 package dev.clipsync.gateway.session;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +21,7 @@ import dev.clipsync.common.token.AccessToken;
 import dev.clipsync.gateway.clips.Clip;
 import dev.clipsync.gateway.clips.ClipStore;
 import io.micrometer.core.instrument.Counter;
-import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.core.CoreSession;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +30,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.TextMessage;
-import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.adapter.NativeWebSocketSession;
 
 /**
  * One device connection and the order in which it receives clips.
@@ -60,7 +57,7 @@ final class ClientSession {
 			new Clip(0, new UUID(0, 0), new UUID(0, 0), new UUID(0, 0), "", "", "", false, false, null, Instant.EPOCH),
 			null);
 
-	private final WebSocketSession socket;
+	private final CoreSession socket;
 
 	private final Outbox outbox;
 
@@ -118,10 +115,10 @@ final class ClientSession {
 
 	private @Nullable ScheduledFuture<?> gapTimer;
 
-	ClientSession(WebSocketSession socket, UUID userId, UUID deviceId, AccessToken token, Executor executor,
+	ClientSession(CoreSession socket, UUID userId, UUID deviceId, AccessToken token, Executor executor,
 			Deliveries deliveries, Clock clock) {
 		this.socket = socket;
-		this.outbox = new Outbox(jettySession(socket), deliveries.sendBufferLimit(), this::tooSlow);
+		this.outbox = new Outbox(socket, deliveries.sendBufferLimit(), this::tooSlow);
 		this.userId = userId;
 		this.deviceId = deviceId;
 		this.token = token;
@@ -544,7 +541,7 @@ final class ClientSession {
 				this.deliveries.timers()
 					.schedule(this::abortUnlessEnded, this.deliveries.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
 			}
-			catch (IOException | RuntimeException ex) {
+			catch (RuntimeException ex) {
 				logger.debug("Close of session {} failed: {}", this.sessionId, ex.toString());
 			}
 		});
@@ -555,9 +552,9 @@ final class ClientSession {
 			return;
 		}
 		try {
-			CloseHandshake.abort(this.socket);
+			this.socket.abort();
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (RuntimeException ex) {
 			logger.debug("Abort of session {} failed: {}", this.sessionId, ex.toString());
 		}
 	}
@@ -614,17 +611,6 @@ final class ClientSession {
 
 		void delivered(Clip clip, boolean live);
 
-	}
-
-	/** The Jetty session under Spring's, whose asynchronous writes the outbox uses. */
-	private static Session jettySession(WebSocketSession socket) {
-		if (socket instanceof NativeWebSocketSession nativeSocket) {
-			Session jetty = nativeSocket.getNativeSession(Session.class);
-			if (jetty != null) {
-				return jetty;
-			}
-		}
-		throw new IllegalStateException("the gateway's WebSockets run on Jetty, not on " + socket.getClass());
 	}
 
 }

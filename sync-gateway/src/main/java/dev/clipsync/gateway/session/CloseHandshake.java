@@ -1,14 +1,10 @@
 package dev.clipsync.gateway.session;
 
-import java.io.IOException;
-
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.adapter.jetty.JettyWebSocketSession;
 
 /**
  * Closes a connection with a close handshake, whatever the code: the close frame goes out
@@ -28,31 +24,8 @@ final class CloseHandshake {
 	private CloseHandshake() {
 	}
 
-	static void close(WebSocketSession socket, CloseStatus status) throws IOException {
-		CoreSession core = coreSession(socket);
-		if (core == null) {
-			socket.close(status);
-			return;
-		}
-		core.sendFrame(new Ordinary(status.getCode(), status.getReason()).toFrame(), Callback.NOOP, false);
-	}
-
-	/** End the connection now, close handshake or not. */
-	static void abort(WebSocketSession socket) throws IOException {
-		CoreSession core = coreSession(socket);
-		if (core == null) {
-			socket.close(CloseStatus.SERVER_ERROR);
-			return;
-		}
-		core.abort();
-	}
-
-	private static @Nullable CoreSession coreSession(WebSocketSession socket) {
-		if (socket instanceof JettyWebSocketSession jetty && jetty
-			.getNativeSession() instanceof org.eclipse.jetty.websocket.common.WebSocketSession nativeSession) {
-			return nativeSession.getCoreSession();
-		}
-		return null;
+	static void close(CoreSession socket, CloseStatus status) {
+		socket.sendFrame(new Ordinary(status.getCode(), status.getReason()).toFrame(), Callback.NOOP, false);
 	}
 
 	/** A close status Jetty sends with a handshake. */

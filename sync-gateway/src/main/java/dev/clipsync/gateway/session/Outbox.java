@@ -5,9 +5,11 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.IteratingCallback;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.socket.PingMessage;
@@ -30,7 +32,7 @@ import org.springframework.web.socket.WebSocketMessage;
  */
 final class Outbox {
 
-	private final Session socket;
+	private final CoreSession socket;
 
 	private final long maxBytes;
 
@@ -53,7 +55,7 @@ final class Outbox {
 	 * @param maxBytes the most bytes queued before the connection counts as stalled
 	 * @param onOverflow told once when an offer finds the queue full
 	 */
-	Outbox(Session socket, long maxBytes, Runnable onOverflow) {
+	Outbox(CoreSession socket, long maxBytes, Runnable onOverflow) {
 		this.socket = socket;
 		this.maxBytes = maxBytes;
 		this.onOverflow = onOverflow;
@@ -154,12 +156,12 @@ final class Outbox {
 			}
 			this.current = next;
 			Outbox.this.writeStartedAt = System.nanoTime() | 1;
-			Callback done = Callback.from(this::succeeded, this::failed);
-			switch (next) {
-				case TextMessage text -> Outbox.this.socket.sendText(text.getPayload(), done);
-				case PingMessage ping -> Outbox.this.socket.sendPing(ping.getPayload(), done);
+			Frame frame = switch (next) {
+				case TextMessage text -> new Frame(OpCode.TEXT, true, text.getPayload());
+				case PingMessage ping -> new Frame(OpCode.PING, true, ping.getPayload());
 				default -> throw new IllegalArgumentException("cannot send " + next.getClass().getSimpleName());
-			}
+			};
+			Outbox.this.socket.sendFrame(frame, this, false);
 			return Action.SCHEDULED;
 		}
 

@@ -16,28 +16,23 @@ import dev.clipsync.gateway.fanout.ClipPublisher;
 import dev.clipsync.gateway.presence.PresenceReporter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.dao.DataAccessException;
-import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.PongMessage;
-import org.springframework.web.socket.TextMessage;
-import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 
 /**
  * The sync protocol on one WebSocket: welcome, push and ack, sync and synced, ping and
  * pong, in-band token swap, errors. Messages of one connection are handled one at a time,
  * in the order sent, so a connection's pushes are stored in its order.
  */
-public class SyncHandler extends AbstractWebSocketHandler {
+public class SyncHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(SyncHandler.class);
-
-	private static final String SESSION = "clipsync.session";
 
 	static final String BLOB_UNKNOWN = "the blob is unknown, not finished, or does not match size and sha256: "
 			+ "upload it first (POST /v1/blobs) and send the reference it answered";
@@ -89,9 +84,14 @@ public class SyncHandler extends AbstractWebSocketHandler {
 		this.refusedPushes = meters.counter("clipsync.gateway.pushes.refused");
 	}
 
-	@Override
-	public void afterConnectionEstablished(WebSocketSession socket) {
-		AccessToken token = (AccessToken) socket.getAttributes().get(HandshakeAuthentication.TOKEN);
+	/**
+	 * A connection was upgraded: register its session and greet the client.
+	 * @param socket the connection
+	 * @param token the checked access token it connected with
+	 * @param resumeAfter the seq the client resumes after, or a negative number
+	 * @return the session, or null when the connection is refused (it is being closed)
+	 */
+	@Nullable ClientSession opened(CoreSession socket, AccessToken token, long resumeAfter) {
 		GatewayProperties.Connections limits = this.properties.connections();
 		ClientSession session = new ClientSession(socket, token.userId(), token.deviceId(), token,
 				this.sessions.sessionExecutor(), this.sessions, this.clock);
@@ -99,7 +99,7 @@ public class SyncHandler extends AbstractWebSocketHandler {
 		// sent: a clip committed after that read is then surely heard on the channel.
 		if (!this.sessions.add(session)) {
 			session.close(new CloseStatus(LocalSessions.TOO_MANY_CONNECTIONS, "too many connections"));
-			return;
+			return null;
 		}
 		this.presence.connected(session.sessionId(), token.userId(), token.deviceId(), token.deviceName(),
 				token.devicePlatform());
@@ -109,19 +109,18 @@ public class SyncHandler extends AbstractWebSocketHandler {
 				() -> new ServerMessages.Presence(
 						this.presenceReader.greeting(token.userId(), token.deviceId(), session.sessionId().toString(),
 								token.deviceName(), token.devicePlatform(), this.clock.instant())),
-				limits.syncGrace(), (long) socket.getAttributes().get(HandshakeAuthentication.RESUME_AFTER),
-				this.sessions.whenListening(token.userId()));
-		socket.getAttributes().put(SESSION, session);
+				limits.syncGrace(), resumeAfter, this.sessions.whenListening(token.userId()));
+		return session;
 	}
 
-	@Override
-	protected void handleTextMessage(WebSocketSession socket, TextMessage text) {
-		ClientSession session = (ClientSession) socket.getAttributes().get(SESSION);
-		if (session == null) {
-			return;
-		}
+	/**
+	 * A text message from the client.
+	 * @param session its session
+	 * @param text the whole message
+	 */
+	void text(ClientSession session, String text) {
 		session.heard(this.clock.millis());
-		ClientMessage message = ClientMessage.parse(this.json, text.getPayload());
+		ClientMessage message = ClientMessage.parse(this.json, text);
 		// Only a push says the client will not sync first; pings and token swaps come
 		// from timers and may come before the client's sync.
 		if (message instanceof ClientMessage.Push) {
@@ -212,34 +211,20 @@ public class SyncHandler extends AbstractWebSocketHandler {
 		}
 	}
 
-	@Override
-	protected void handlePongMessage(WebSocketSession socket, PongMessage message) {
-		ClientSession session = (ClientSession) socket.getAttributes().get(SESSION);
-		if (session != null) {
-			session.heard(this.clock.millis());
-		}
+	/** The client answered a WebSocket ping. */
+	void pong(ClientSession session) {
+		session.heard(this.clock.millis());
 	}
 
-	@Override
-	protected void handleBinaryMessage(WebSocketSession socket, BinaryMessage message) {
-		ClientSession session = (ClientSession) socket.getAttributes().get(SESSION);
-		if (session != null) {
-			session.close(CloseStatus.NOT_ACCEPTABLE.withReason("text frames only"));
-		}
+	/** The protocol is text only. */
+	void binary(ClientSession session) {
+		session.close(CloseStatus.NOT_ACCEPTABLE.withReason("text frames only"));
 	}
 
-	@Override
-	public void handleTransportError(WebSocketSession socket, Throwable exception) {
-		logger.debug("Transport error on {}: {}", socket.getId(), exception.toString());
-	}
-
-	@Override
-	public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
-		ClientSession session = (ClientSession) socket.getAttributes().remove(SESSION);
-		if (session != null) {
-			this.sessions.remove(session);
-			this.presence.disconnected(session.sessionId());
-		}
+	/** The connection has ended, whoever ended it. */
+	void closed(ClientSession session) {
+		this.sessions.remove(session);
+		this.presence.disconnected(session.sessionId());
 	}
 
 }

@@ -6,42 +6,31 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.clipsync.common.token.AccessToken;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee11.websocket.server.JettyWebSocketServerContainer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.common.JettyExtensionConfig;
-import org.eclipse.jetty.websocket.common.JettyWebSocketFrameHandler;
-import org.eclipse.jetty.websocket.common.JettyWebSocketFrameHandlerFactory;
 import org.eclipse.jetty.websocket.core.Configuration;
-import org.eclipse.jetty.websocket.core.ExtensionConfig;
+import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.server.FrameHandlerFactory;
 import org.eclipse.jetty.websocket.core.server.WebSocketCreator;
 import org.eclipse.jetty.websocket.core.server.WebSocketMappings;
 import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.web.socket.WebSocketHandler;
-import org.springframework.web.socket.adapter.jetty.JettyWebSocketHandlerAdapter;
-import org.springframework.web.socket.adapter.jetty.JettyWebSocketSession;
-
 /**
  * Upgrades {@code /v1/sync} to a WebSocket in Jetty's core, before the request reaches
  * the servlet context: no filter chain, no Spring MVC dispatch, no servlet request
  * wrappers. In a reconnect storm every handshake went through all of them, and the JIT
- * compiled all of them, for a request that needs none. The session still runs the Spring
- * {@link WebSocketHandler} through Spring's Jetty adapter.
+ * compiled all of them, for a request that needs none. Each connection then runs on a
+ * {@link SyncFrameHandler}, also on Jetty's core API.
  * <p>
- * Jetty's own frame handler factory hands each session a {@code CompletedUpgradeResponse}
- * which keeps a live view of the HTTP exchange, its connection, parser and generator:
- * about 8 KB per idle connection (docs/decisions/0001). Its upgrade request also keeps
- * every handshake header, the bearer token among them. Here the sessions get small
- * snapshots instead: {@link UpgradeRequestSnapshot} and {@link UpgradeResponseSnapshot},
- * which keep no headers. Nothing in the gateway reads the handshake headers after the
- * upgrade; {@link HandshakeAuthentication} has read the token by then.
+ * The connection keeps nothing of the upgrade request: no headers (the bearer token among
+ * them), no view of the HTTP exchange. {@link HandshakeAuthentication} has read what the
+ * session needs by then.
  * <p>
  * No extension is accepted, {@code permessage-deflate} included: each connection would
  * keep a zlib context, about 120 KB of native memory (docs/decisions/0001), for clips
@@ -55,7 +44,7 @@ final class SyncUpgradeHandler extends Handler.Wrapper {
 
 	private final HandshakeAuthentication authentication;
 
-	private final WebSocketHandler handler;
+	private final SyncHandler handler;
 
 	private final Configuration.ConfigurationCustomizer configuration = new Configuration.ConfigurationCustomizer();
 
@@ -64,12 +53,12 @@ final class SyncUpgradeHandler extends Handler.Wrapper {
 	/**
 	 * @param next where every other request goes
 	 * @param authentication decides whether a handshake may upgrade
-	 * @param handler the protocol on each connection
+	 * @param handler the sync protocol
 	 * @param maxTextMessageSize the largest text message accepted, in bytes
 	 * @param maxBinaryMessageSize the largest binary message accepted, in bytes
 	 * @param idleTimeout how long a connection may stay silent before Jetty closes it
 	 */
-	SyncUpgradeHandler(Handler next, HandshakeAuthentication authentication, WebSocketHandler handler,
+	SyncUpgradeHandler(Handler next, HandshakeAuthentication authentication, SyncHandler handler,
 			long maxTextMessageSize, long maxBinaryMessageSize, Duration idleTimeout) {
 		super(next);
 		this.authentication = authentication;
@@ -89,19 +78,20 @@ final class SyncUpgradeHandler extends Handler.Wrapper {
 		if (refusal != null) {
 			return refuse(response, callback, refusal);
 		}
-		JettyWebSocketSession session = new JettyWebSocketSession(attributes, null);
-		JettyWebSocketHandlerAdapter adapter = new JettyWebSocketHandlerAdapter(this.handler, session);
+		SyncFrameHandler connection = new SyncFrameHandler(this.handler,
+				(AccessToken) attributes.get(HandshakeAuthentication.TOKEN),
+				(long) attributes.get(HandshakeAuthentication.RESUME_AFTER));
 		WebSocketCreator creator = (upgradeRequest, upgradeResponse, upgradeCallback) -> {
 			if (upgradeRequest.getSubProtocols().contains(SUBPROTOCOL)) {
 				upgradeResponse.setAcceptedSubProtocol(SUBPROTOCOL);
 			}
 			upgradeResponse.setExtensions(List.of());
 			// The callback is the exchange's: Jetty completes it with the 101 response.
-			return adapter;
+			return connection;
 		};
 		Jetty jetty = jetty();
 		if (jetty.mappings()
-			.upgrade(WebSocketNegotiator.from(creator, jetty.frameHandlers()), request, response, callback,
+			.upgrade(WebSocketNegotiator.from(creator, FRAME_HANDLERS), request, response, callback,
 					this.configuration)) {
 			return true;
 		}
@@ -124,51 +114,21 @@ final class SyncUpgradeHandler extends Handler.Wrapper {
 	private Jetty jetty() {
 		Jetty jetty = this.jetty;
 		if (jetty == null) {
-			jetty = Jetty.of(getServer().getDescendant(ServletContextHandler.class));
+			jetty = new Jetty(WebSocketMappings.ensureMappings(getServer().getDescendant(ServletContextHandler.class)));
 			this.jetty = jetty;
 		}
 		return jetty;
 	}
 
+	/** The creator already made the frame handler. */
+	private static final FrameHandlerFactory FRAME_HANDLERS = (websocket, request,
+			response) -> (FrameHandler) websocket;
+
 	/**
 	 * What the upgrade needs of Jetty, found once the servlet context runs: its WebSocket
-	 * mappings (which do the handshake) and Jetty's factory of frame handlers for its
-	 * WebSocket API, wrapped so that sessions get snapshots of the upgrade.
+	 * mappings, which do the handshake.
 	 */
-	private record Jetty(WebSocketMappings mappings, FrameHandlerFactory frameHandlers) {
-
-		static Jetty of(ServletContextHandler context) {
-			JettyWebSocketServerContainer container = JettyWebSocketServerContainer
-				.getContainer(context.getServletContext());
-			if (container == null) {
-				throw new IllegalStateException("No Jetty WebSocket container in the servlet context");
-			}
-			WebSocketMappings mappings = WebSocketMappings.ensureMappings(context);
-			JettyWebSocketFrameHandlerFactory factory = container.getBean(JettyWebSocketFrameHandlerFactory.class);
-			if (factory == null) {
-				factory = new JettyWebSocketFrameHandlerFactory(container, mappings.getWebSocketComponents());
-			}
-			return new Jetty(mappings, detaching(factory));
-		}
-
-		private static FrameHandlerFactory detaching(JettyWebSocketFrameHandlerFactory factory) {
-			return (websocket, request, response) -> {
-				JettyWebSocketFrameHandler frameHandler = factory.newJettyFrameHandler(websocket);
-				frameHandler.setUpgradeRequest(new UpgradeRequestSnapshot(request, response));
-				frameHandler.setUpgradeResponse(new UpgradeResponseSnapshot(response));
-				return frameHandler;
-			};
-		}
-
-	}
-
-	/** The negotiated extensions, as Jetty's WebSocket API shows them. */
-	static List<org.eclipse.jetty.websocket.api.ExtensionConfig> apiExtensions(List<ExtensionConfig> extensions) {
-		if (extensions.isEmpty()) {
-			return List.of();
-		}
-		return extensions.stream().<org.eclipse.jetty.websocket.api.ExtensionConfig>map(JettyExtensionConfig::new)
-			.toList();
+	private record Jetty(WebSocketMappings mappings) {
 	}
 
 }

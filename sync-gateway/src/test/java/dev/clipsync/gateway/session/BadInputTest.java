@@ -1,5 +1,8 @@
 package dev.clipsync.gateway.session;
 
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -93,6 +96,20 @@ class BadInputTest {
 			assertThat(client.closeCode(Duration.ofSeconds(10))).isEqualTo(1009);
 			neighbour.send(Map.of("type", "ping"));
 			assertThat(neighbour.next("pong")).isNotNull();
+		}
+	}
+
+	@Test
+	void aMessageSplitOverFramesIsReadAsOneAndBadUtf8ClosesWith1007() throws Exception {
+		try (Socket socket = new Socket("127.0.0.1", this.gateways.a.port())) {
+			socket.setSoTimeout(10_000);
+			RawWebSocket.handshake(socket, this.gateways.token(UUID.randomUUID()), "");
+			OutputStream out = socket.getOutputStream();
+			RawWebSocket.sendFrame(out, 0x1, false, "{\"type\":".getBytes(StandardCharsets.UTF_8));
+			RawWebSocket.sendFrame(out, 0x0, true, "\"ping\"}".getBytes(StandardCharsets.UTF_8));
+			assertThat(RawWebSocket.readTextContaining(socket.getInputStream(), "\"pong\"")).isNotNull();
+			RawWebSocket.sendFrame(out, 0x1, true, new byte[] { '"', (byte) 0xC3, (byte) 0x28, '"' });
+			assertThat(RawWebSocket.readUntilClose(socket.getInputStream())).isEqualTo(1007);
 		}
 	}
 
