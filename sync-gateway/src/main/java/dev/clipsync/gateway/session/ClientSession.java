@@ -28,8 +28,6 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.PingMessage;
-import org.springframework.web.socket.TextMessage;
 
 /**
  * One device connection and the order in which it receives clips.
@@ -348,7 +346,7 @@ final class ClientSession {
 			var next = this.waiting.pollFirstEntry();
 			if (next.getValue() != OWN) {
 				LiveClip live = next.getValue();
-				if (!this.closing && this.outbox.offer(new TextMessage(live.text()))) {
+				if (!this.closing && this.outbox.offer(Outbox.text(live.text()))) {
 					this.deliveries.delivered(live.clip(), true);
 				}
 			}
@@ -440,7 +438,7 @@ final class ClientSession {
 		if (this.closing) {
 			return false;
 		}
-		return this.outbox.offer(new TextMessage(this.deliveries.json().writeValueAsString(message)));
+		return this.outbox.offer(Outbox.text(this.deliveries.json().writeValueAsString(message)));
 	}
 
 	void ping(Instant now) {
@@ -451,7 +449,7 @@ final class ClientSession {
 		// Only an idle connection needs a ping: a busy one is watched by the write
 		// timeout, and a ping queued behind a stalled backlog would only add to it.
 		if (this.outbox.queuedBytes() == 0) {
-			this.outbox.offer(new PingMessage());
+			this.outbox.offer(Outbox.ping());
 		}
 	}
 

@@ -5,16 +5,10 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.IteratingCallback;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
-import org.jspecify.annotations.Nullable;
-
-import org.springframework.web.socket.PingMessage;
-import org.springframework.web.socket.TextMessage;
-import org.springframework.web.socket.WebSocketMessage;
 
 /**
  * Everything sent to one connection, written in order, one write at a time.
@@ -38,7 +32,7 @@ final class Outbox {
 
 	private final Runnable onOverflow;
 
-	private final Queue<WebSocketMessage<?>> messages = new ConcurrentLinkedQueue<>();
+	private final Queue<Frame> messages = new ConcurrentLinkedQueue<>();
 
 	/** Bytes offered and not yet written, the message being written included. */
 	private final AtomicLong bytes = new AtomicLong();
@@ -61,12 +55,22 @@ final class Outbox {
 		this.onOverflow = onOverflow;
 	}
 
+	/** A text message as one frame, encoded once, here. */
+	static Frame text(String text) {
+		return new Frame(OpCode.TEXT, true, text);
+	}
+
+	/** A ping with no payload. */
+	static Frame ping() {
+		return new Frame(OpCode.PING);
+	}
+
 	/**
-	 * Queue a message behind everything offered before.
-	 * @param message a text or ping message
+	 * Queue a frame behind everything offered before.
+	 * @param message a {@link #text} or {@link #ping} frame
 	 * @return whether it was accepted; false once the outbox is shut or full
 	 */
-	boolean offer(WebSocketMessage<?> message) {
+	boolean offer(Frame message) {
 		if (this.shut) {
 			return false;
 		}
@@ -131,9 +135,9 @@ final class Outbox {
 		}
 	}
 
-	private void written(WebSocketMessage<?> message) {
+	private void written(int payloadBytes) {
 		this.writeStartedAt = 0;
-		this.bytes.addAndGet(-message.getPayloadLength());
+		this.bytes.addAndGet(-payloadBytes);
 		synchronized (this) {
 			notifyAll();
 		}
@@ -142,35 +146,34 @@ final class Outbox {
 	/** Writes the queue's messages one after the other while there are any. */
 	private final class Flusher extends IteratingCallback {
 
-		private @Nullable WebSocketMessage<?> current;
+		/**
+		 * The payload size of the frame being written, taken before the write: writing
+		 * consumes the frame's buffer. -1 when none is.
+		 */
+		private int writing = -1;
 
 		@Override
 		protected Action process() {
-			if (this.current != null) {
-				written(this.current);
-				this.current = null;
+			if (this.writing >= 0) {
+				written(this.writing);
+				this.writing = -1;
 			}
-			WebSocketMessage<?> next = Outbox.this.shut ? null : Outbox.this.messages.poll();
+			Frame next = Outbox.this.shut ? null : Outbox.this.messages.poll();
 			if (next == null) {
 				return Action.IDLE;
 			}
-			this.current = next;
+			this.writing = next.getPayloadLength();
 			Outbox.this.writeStartedAt = System.nanoTime() | 1;
-			Frame frame = switch (next) {
-				case TextMessage text -> new Frame(OpCode.TEXT, true, text.getPayload());
-				case PingMessage ping -> new Frame(OpCode.PING, true, ping.getPayload());
-				default -> throw new IllegalArgumentException("cannot send " + next.getClass().getSimpleName());
-			};
-			Outbox.this.socket.sendFrame(frame, this, false);
+			Outbox.this.socket.sendFrame(next, this, false);
 			return Action.SCHEDULED;
 		}
 
 		@Override
 		protected void onCompleteFailure(Throwable cause) {
 			// The connection is broken; its close is on its way.
-			if (this.current != null) {
-				written(this.current);
-				this.current = null;
+			if (this.writing >= 0) {
+				written(this.writing);
+				this.writing = -1;
 			}
 			shut();
 		}
