@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
+import dev.clipsync.common.token.AccessToken;
 import dev.clipsync.common.token.InvalidTokenException;
 import dev.clipsync.common.token.TokenCheck;
 import dev.clipsync.common.web.BearerAuthentication;
@@ -14,7 +15,6 @@ import dev.clipsync.common.web.ProblemException;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +30,7 @@ import org.springframework.http.HttpStatus;
  */
 final class HandshakeAuthentication {
 
-	static final String TOKEN = "clipsync.token";
-
-	/** The seq the client resumes after ({@code ?after=N}), or {@link #NO_RESUME}. */
-	static final String RESUME_AFTER = "clipsync.after";
-
+	/** No {@code ?after=N}: the client does not resume. */
 	static final long NO_RESUME = -1;
 
 	/** Not a WebSocket handshake (a plain GET, or a version other than 13). */
@@ -72,10 +68,9 @@ final class HandshakeAuthentication {
 	/**
 	 * Check a handshake.
 	 * @param request the upgrade request
-	 * @param attributes where the checked token and the resume point go
-	 * @return why the handshake is refused, or null when it may upgrade
+	 * @return what the connection starts with, or why the handshake is refused
 	 */
-	@Nullable Refusal check(Request request, Map<String, Object> attributes) {
+	Decision check(Request request) {
 		if (!this.accepting.getAsBoolean()) {
 			// Draining: the load balancer sends the retry to another gateway.
 			return DRAINING;
@@ -87,9 +82,7 @@ final class HandshakeAuthentication {
 			return NO_TOKEN;
 		}
 		try {
-			attributes.put(TOKEN, this.tokens.check(token.get()));
-			attributes.put(RESUME_AFTER, resumeAfter(request));
-			return null;
+			return new Accepted(this.tokens.check(token.get()), resumeAfter(request));
 		}
 		catch (InvalidTokenException ex) {
 			logger.debug("Refused handshake: {}", ex.getMessage());
@@ -140,6 +133,21 @@ final class HandshakeAuthentication {
 				ProblemException.json(ProblemException.problem(status, code, status.getReasonPhrase(), detail)));
 	}
 
+	/** Whether a handshake may upgrade. */
+	sealed interface Decision permits Accepted, Refusal {
+
+	}
+
+	/**
+	 * A handshake that may upgrade.
+	 *
+	 * @param token the checked access token
+	 * @param resumeAfter the seq the client resumes after ({@code ?after=N}), or
+	 * {@link #NO_RESUME}
+	 */
+	record Accepted(AccessToken token, long resumeAfter) implements Decision {
+	}
+
 	/**
 	 * A handshake answered without an upgrade.
 	 *
@@ -147,7 +155,7 @@ final class HandshakeAuthentication {
 	 * @param headers headers to send besides the content type
 	 * @param body the problem, as JSON
 	 */
-	record Refusal(HttpStatus status, Map<String, String> headers, byte[] body) {
+	record Refusal(HttpStatus status, Map<String, String> headers, byte[] body) implements Decision {
 	}
 
 }

@@ -2,11 +2,8 @@ package dev.clipsync.gateway.session;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
-import dev.clipsync.common.token.AccessToken;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -48,7 +45,7 @@ final class SyncUpgradeHandler extends Handler.Wrapper {
 
 	private final Configuration.ConfigurationCustomizer configuration = new Configuration.ConfigurationCustomizer();
 
-	private volatile @Nullable Jetty jetty;
+	private volatile @Nullable WebSocketMappings mappings;
 
 	/**
 	 * @param next where every other request goes
@@ -73,14 +70,14 @@ final class SyncUpgradeHandler extends Handler.Wrapper {
 		if (!PATH.equals(request.getHttpURI().getPath())) {
 			return super.handle(request, response, callback);
 		}
-		Map<String, Object> attributes = new HashMap<>(4);
-		HandshakeAuthentication.Refusal refusal = this.authentication.check(request, attributes);
-		if (refusal != null) {
-			return refuse(response, callback, refusal);
+		SyncFrameHandler connection;
+		switch (this.authentication.check(request)) {
+			case HandshakeAuthentication.Refusal refusal -> {
+				return refuse(response, callback, refusal);
+			}
+			case HandshakeAuthentication.Accepted accepted ->
+				connection = new SyncFrameHandler(this.handler, accepted.token(), accepted.resumeAfter());
 		}
-		SyncFrameHandler connection = new SyncFrameHandler(this.handler,
-				(AccessToken) attributes.get(HandshakeAuthentication.TOKEN),
-				(long) attributes.get(HandshakeAuthentication.RESUME_AFTER));
 		WebSocketCreator creator = (upgradeRequest, upgradeResponse, upgradeCallback) -> {
 			if (upgradeRequest.getSubProtocols().contains(SUBPROTOCOL)) {
 				upgradeResponse.setAcceptedSubProtocol(SUBPROTOCOL);
@@ -89,10 +86,8 @@ final class SyncUpgradeHandler extends Handler.Wrapper {
 			// The callback is the exchange's: Jetty completes it with the 101 response.
 			return connection;
 		};
-		Jetty jetty = jetty();
-		if (jetty.mappings()
-			.upgrade(WebSocketNegotiator.from(creator, FRAME_HANDLERS), request, response, callback,
-					this.configuration)) {
+		if (mappings().upgrade(WebSocketNegotiator.from(creator, FRAME_HANDLERS), request, response, callback,
+				this.configuration)) {
 			return true;
 		}
 		return refuse(response, callback, HandshakeAuthentication.NOT_AN_UPGRADE);
@@ -111,24 +106,20 @@ final class SyncUpgradeHandler extends Handler.Wrapper {
 		return true;
 	}
 
-	private Jetty jetty() {
-		Jetty jetty = this.jetty;
-		if (jetty == null) {
-			jetty = new Jetty(WebSocketMappings.ensureMappings(getServer().getDescendant(ServletContextHandler.class)));
-			this.jetty = jetty;
+	/**
+	 * Jetty's WebSocket mappings, which do the handshake; found once the context runs.
+	 */
+	private WebSocketMappings mappings() {
+		WebSocketMappings mappings = this.mappings;
+		if (mappings == null) {
+			mappings = WebSocketMappings.ensureMappings(getServer().getDescendant(ServletContextHandler.class));
+			this.mappings = mappings;
 		}
-		return jetty;
+		return mappings;
 	}
 
 	/** The creator already made the frame handler. */
 	private static final FrameHandlerFactory FRAME_HANDLERS = (websocket, request,
 			response) -> (FrameHandler) websocket;
-
-	/**
-	 * What the upgrade needs of Jetty, found once the servlet context runs: its WebSocket
-	 * mappings, which do the handshake.
-	 */
-	private record Jetty(WebSocketMappings mappings) {
-	}
 
 }
