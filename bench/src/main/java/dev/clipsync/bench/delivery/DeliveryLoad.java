@@ -196,6 +196,7 @@ public final class DeliveryLoad implements Callable<Integer> {
 		int total = this.users * this.devicesPerUser;
 		System.out.printf(Locale.ROOT, "%s: %s %,d devices (%,d users x %d) over %d gateway(s), %d at a time%n",
 				this.system, what, total, this.users, this.devicesPerUser, this.urls.size(), this.inFlight);
+		ProcessProbe.Sample before = probe.sample();
 		long connectStart = System.nanoTime();
 		Thread connectProgress = Thread.ofVirtual()
 			.name("connect-progress")
@@ -208,15 +209,34 @@ public final class DeliveryLoad implements Callable<Integer> {
 			connectProgress.interrupt();
 		}
 		double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+		ProcessProbe.Sample after = probe.sample();
 		Histogram handshakes = fleet.handshakes.getIntervalHistogram();
 		long welcomed = handshakes.getTotalCount();
 		Report.Connect connect = new Report.Connect(total, welcomed, failures, round(connectSeconds, 2),
-				round(welcomed / connectSeconds, 1), Latency.of(handshakes));
+				round(welcomed / connectSeconds, 1), Latency.of(handshakes),
+				cpuPerHandshake(probe, before, after, welcomed));
 		System.out.printf(Locale.ROOT,
 				"%s: %,d of %,d welcomed in %.2f s (%.0f/s), handshake p50 %.1f ms p99 %.1f ms%s%n", this.system,
 				welcomed, total, connectSeconds, welcomed / connectSeconds, connect.handshakeMs().p50(),
 				connect.handshakeMs().p99(), failures.isEmpty() ? "" : "; failed: " + failures);
+		System.out.printf(Locale.ROOT, "%s: CPU per handshake: %s%n", this.system,
+				Report.describeCpu(connect.cpuMsPerHandshake()));
 		return connect;
+	}
+
+	/**
+	 * Milliseconds of CPU each watched process spent per welcomed handshake: steadier
+	 * than the connect time from one machine to the next, and it shows what the load tool
+	 * itself took.
+	 */
+	private static Map<String, Double> cpuPerHandshake(ProcessProbe probe, ProcessProbe.Sample before,
+			ProcessProbe.Sample after, long welcomed) {
+		double seconds = (after.nanoTime() - before.nanoTime()) / 1e9;
+		Map<String, Double> perHandshake = new LinkedHashMap<>();
+		for (ProcessProbe.Usage usage : probe.between(before, after)) {
+			perHandshake.put(usage.name(), round(usage.cores() * seconds * 1000 / Math.max(1, welcomed), 3));
+		}
+		return perHandshake;
 	}
 
 	private Step runStep(Fleet fleet, ProcessProbe probe, int index, double rate, String padding) {

@@ -52,11 +52,15 @@ record Report(String system, String label, String startedAt, int gateways, int u
 				this.users, this.devicesPerUser, this.gateways, this.clipBytes, this.connect.welcomed(),
 				this.connect.seconds(), this.connect.perSecond(), this.connect.handshakeMs().p50(),
 				this.connect.handshakeMs().p99()));
+		out.append(
+				String.format(Locale.ROOT, "CPU per handshake: %s%n%n", describeCpu(this.connect.cpuMsPerHandshake())));
 		for (Connect reconnect : this.reconnects) {
 			out.append(String.format(Locale.ROOT,
-					"Reconnect storm on running servers: %,d of %,d in %.2f s (%.0f/s, handshake p50 %.1f / p99 %.1f ms)%n%n",
+					"Reconnect storm on running servers: %,d of %,d in %.2f s (%.0f/s, handshake p50 %.1f / p99 %.1f ms)%n",
 					reconnect.welcomed(), reconnect.devices(), reconnect.seconds(), reconnect.perSecond(),
 					reconnect.handshakeMs().p50(), reconnect.handshakeMs().p99()));
+			out.append(String.format(Locale.ROOT, "CPU per handshake: %s%n%n",
+					describeCpu(reconnect.cpuMsPerHandshake())));
 		}
 		out.append("| system | rate | sent/s | acks/s | deliveries/s | ack p50 / p99 / p99.9 ms "
 				+ "| delivery p50 / p99 / p99.9 / max ms | lost | dup | out of order | unacked | cores busy | RSS MiB |\n");
@@ -102,9 +106,26 @@ record Report(String system, String label, String startedAt, int gateways, int u
 	 * @param seconds from the first handshake to the last welcome (or the timeout)
 	 * @param perSecond welcomed per second
 	 * @param handshakeMs from the handshake's start to the welcome
+	 * @param cpuMsPerHandshake milliseconds of CPU per welcomed handshake, by watched
+	 * process (the servers, Redis, PostgreSQL, the load tool); null in reports written
+	 * before it was measured
 	 */
 	record Connect(long devices, long welcomed, Map<String, Long> failures, double seconds, double perSecond,
-			Latency handshakeMs) {
+			Latency handshakeMs, @Nullable Map<String, Double> cpuMsPerHandshake) {
+	}
+
+	/**
+	 * @param cpuMsPerHandshake milliseconds of CPU per handshake by process, or null
+	 * @return e.g. "clipsync-1 0.81 ms, clipsync-2 0.80 ms, load generator 0.52 ms"
+	 */
+	static String describeCpu(@Nullable Map<String, Double> cpuMsPerHandshake) {
+		if (cpuMsPerHandshake == null) {
+			return "not measured";
+		}
+		return cpuMsPerHandshake.entrySet()
+			.stream()
+			.map((entry) -> String.format(Locale.ROOT, "%s %.2f ms", entry.getKey(), entry.getValue()))
+			.collect(Collectors.joining(", "));
 	}
 
 	/**
