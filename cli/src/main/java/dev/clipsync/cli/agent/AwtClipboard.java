@@ -61,6 +61,13 @@ final class AwtClipboard implements ClipboardBackend {
 
 	private final Duration pollInterval;
 
+	/**
+	 * Held by a poll from its first look at {@link #holding} to its last comparison, and
+	 * by every apply: a clip applied between the two would make the poll take the
+	 * clipboard's previous content for a new copy and push it again.
+	 */
+	private final Object lock = new Object();
+
 	private final ScheduledExecutorService poller = Executors
 		.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("clipboard-poll").daemon().factory());
 
@@ -107,6 +114,16 @@ final class AwtClipboard implements ClipboardBackend {
 	}
 
 	private void poll(Consumer<Copied> onCopy) {
+		List<Copied> found = new ArrayList<>(1);
+		synchronized (this.lock) {
+			read(found::add);
+		}
+		// Outside the lock: sending an image or files may take a while, and a clip
+		// arriving meanwhile must not wait for it.
+		found.forEach(onCopy);
+	}
+
+	private void read(Consumer<Copied> onCopy) {
 		try {
 			if (this.holding != null) {
 				// ours: whatever the platform made of our bytes is not a copy by the user
@@ -248,25 +265,31 @@ final class AwtClipboard implements ClipboardBackend {
 
 	@Override
 	public void apply(String text, boolean concealed, String clipId) {
-		this.holding = clipId;
-		this.clipboard.setContents(new Content(text, concealed), owner(clipId));
-		this.lastSeen = text;
+		synchronized (this.lock) {
+			this.holding = clipId;
+			this.clipboard.setContents(new Content(text, concealed), owner(clipId));
+			this.lastSeen = text;
+		}
 	}
 
 	@Override
 	public boolean applyImage(byte[] png, String clipId) {
-		this.holding = clipId;
-		this.clipboard.setContents(new Raw(PNG, png), owner(clipId));
-		this.lastImage = digest(png);
-		return true;
+		synchronized (this.lock) {
+			this.holding = clipId;
+			this.clipboard.setContents(new Raw(PNG, png), owner(clipId));
+			this.lastImage = digest(png);
+			return true;
+		}
 	}
 
 	@Override
 	public boolean applyFiles(List<Path> files, String clipId) {
-		this.holding = clipId;
-		this.clipboard.setContents(new Files(files), owner(clipId));
-		this.lastFiles = List.copyOf(files);
-		return true;
+		synchronized (this.lock) {
+			this.holding = clipId;
+			this.clipboard.setContents(new Files(files), owner(clipId));
+			this.lastFiles = List.copyOf(files);
+			return true;
+		}
 	}
 
 	/**
@@ -290,11 +313,13 @@ final class AwtClipboard implements ClipboardBackend {
 
 	@Override
 	public void clearIfHolding(String clipId) {
-		if (Objects.equals(this.holding, clipId)) {
-			String cleared = "cleared:" + clipId;
-			this.holding = cleared;
-			this.clipboard.setContents(new Content("", false), owner(cleared));
-			this.lastSeen = "";
+		synchronized (this.lock) {
+			if (Objects.equals(this.holding, clipId)) {
+				String cleared = "cleared:" + clipId;
+				this.holding = cleared;
+				this.clipboard.setContents(new Content("", false), owner(cleared));
+				this.lastSeen = "";
+			}
 		}
 	}
 
