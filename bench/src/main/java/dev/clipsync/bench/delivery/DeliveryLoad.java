@@ -231,10 +231,9 @@ public final class DeliveryLoad implements Callable<Integer> {
 	 */
 	private static Map<String, Double> cpuPerHandshake(ProcessProbe probe, ProcessProbe.Sample before,
 			ProcessProbe.Sample after, long welcomed) {
-		double seconds = (after.nanoTime() - before.nanoTime()) / 1e9;
 		Map<String, Double> perHandshake = new LinkedHashMap<>();
 		for (ProcessProbe.Usage usage : probe.between(before, after)) {
-			perHandshake.put(usage.name(), round(usage.cores() * seconds * 1000 / Math.max(1, welcomed), 3));
+			perHandshake.put(usage.name(), round(usage.cpuSeconds() * 1000 / Math.max(1, welcomed), 3));
 		}
 		return perHandshake;
 	}

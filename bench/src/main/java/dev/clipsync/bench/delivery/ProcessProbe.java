@@ -57,8 +57,9 @@ final class ProcessProbe {
 		List<Usage> usages = new ArrayList<>();
 		for (Map.Entry<String, long[]> entry : to.byName().entrySet()) {
 			long[] before = from.byName().getOrDefault(entry.getKey(), new long[2]);
-			double cores = (wall > 0) ? Math.max(0, entry.getValue()[0] - before[0]) / wall : 0;
-			usages.add(new Usage(entry.getKey(), this.roots.get(entry.getKey()), cores,
+			double cpuNanos = Math.max(0, entry.getValue()[0] - before[0]);
+			double cores = (wall > 0) ? cpuNanos / wall : 0;
+			usages.add(new Usage(entry.getKey(), this.roots.get(entry.getKey()), cores, cpuNanos / 1e9,
 					entry.getValue()[1] / (1024.0 * 1024.0),
 					this.peakRss.getOrDefault(entry.getKey(), 0L) / (1024.0 * 1024.0)));
 		}
@@ -130,10 +131,11 @@ final class ProcessProbe {
 	 * @param name as given on the command line
 	 * @param pid the root process
 	 * @param cores CPU busy on average, in cores, over the process and its descendants
+	 * @param cpuSeconds CPU time between the samples, the process and its descendants
 	 * @param rssMiB resident set at the later sample
 	 * @param peakRssMiB largest resident set seen at any sample so far
 	 */
-	record Usage(String name, long pid, double cores, double rssMiB, double peakRssMiB) {
+	record Usage(String name, long pid, double cores, double cpuSeconds, double rssMiB, double peakRssMiB) {
 	}
 
 }

@@ -107,34 +107,37 @@ final class AwtClipboard implements ClipboardBackend {
 	@Override
 	public void watch(Consumer<Copied> onCopy) {
 		// what is there when the agent starts was copied before: not pushed
-		poll((copied) -> {
-		});
+		synchronized (this.lock) {
+			read();
+		}
 		this.poller.scheduleWithFixedDelay(() -> poll(onCopy), this.pollInterval.toMillis(),
 				this.pollInterval.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	private void poll(Consumer<Copied> onCopy) {
-		List<Copied> found = new ArrayList<>(1);
+		Copied copied;
 		synchronized (this.lock) {
-			read(found::add);
+			copied = read();
 		}
 		// Outside the lock: sending an image or files may take a while, and a clip
 		// arriving meanwhile must not wait for it.
-		found.forEach(onCopy);
+		if (copied != null) {
+			onCopy.accept(copied);
+		}
 	}
 
-	private void read(Consumer<Copied> onCopy) {
+	/** A new copy by another program since the last read, or null. */
+	private @Nullable Copied read() {
 		try {
 			if (this.holding != null) {
 				// ours: whatever the platform made of our bytes is not a copy by the user
-				return;
+				return null;
 			}
 			Set<DataFlavor> flavors = new HashSet<>(Arrays.asList(this.clipboard.getAvailableDataFlavors()));
 			boolean changed = this.tookOver || !flavors.equals(this.lastFlavors);
 			this.lastFlavors = flavors;
 			if (flavors.contains(PNG)) {
-				pollImage(onCopy, changed);
-				return;
+				return readImage(changed);
 			}
 			this.lastImage = null;
 			if (flavors.contains(DataFlavor.javaFileListFlavor)) {
@@ -144,47 +147,41 @@ final class AwtClipboard implements ClipboardBackend {
 					boolean fresh = changed || !files.equals(this.lastFiles);
 					this.lastFiles = files;
 					this.lastSeen = null;
-					if (fresh) {
-						onCopy.accept(Copied.files(files));
-					}
-					return;
+					return fresh ? Copied.files(files) : null;
 				}
 			}
 			this.lastFiles = List.of();
 			String text = readText();
 			if (text == null) {
-				return;
+				return null;
 			}
 			boolean fresh = this.tookOver || !text.equals(this.lastSeen);
 			this.tookOver = false;
 			this.lastSeen = text;
-			if (fresh) {
-				onCopy.accept(new Copied(text, concealed()));
-			}
+			return fresh ? new Copied(text, concealed()) : null;
 		}
 		catch (RuntimeException ex) {
 			// the owner went away mid-read, or the display hiccuped: next tick
+			return null;
 		}
 	}
 
-	private void pollImage(Consumer<Copied> onCopy, boolean changed) {
+	private @Nullable Copied readImage(boolean changed) {
 		long now = System.nanoTime();
 		if (!changed && this.lastImage != null && now - this.lastImageRead < IMAGE_RECHECK.toNanos()) {
-			return;
+			return null;
 		}
 		this.lastImageRead = now;
 		byte[] png = readPng();
 		if (png == null) {
-			return;
+			return null;
 		}
 		String digest = digest(png);
 		boolean fresh = this.tookOver || !digest.equals(this.lastImage);
 		this.tookOver = false;
 		this.lastImage = digest;
 		this.lastSeen = null;
-		if (fresh) {
-			onCopy.accept(Copied.image(png));
-		}
+		return fresh ? Copied.image(png) : null;
 	}
 
 	/**
