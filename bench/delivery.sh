@@ -7,7 +7,10 @@
 #
 # Environment (and those of bench/lib.sh: CLIPSYNC_BENCH_DB_URL, PGHOST, PGPORT, PGUSER,
 # REDIS_URL, PORT_RANGE):
-#   SYSTEMS            which systems, in this order ("clipsync peer")
+#   SYSTEMS            which systems, in this order ("clipsync peer"); clipsync-aot is
+#                      ClipSync's gateways started with a JDK AOT cache (class linking and
+#                      method profiles, JEP 483/515) that a short training run on one
+#                      gateway made first: 2,000 devices, 200 pushes/s for 10 s
 #   GATEWAYS           server processes per system (2)
 #   RESULTS            folder for the JSON and markdown (bench/target/delivery/<time>)
 #   DB_POOL            database connections per server process, the same for both (16)
@@ -77,19 +80,33 @@ distinct_port() {
 	return 1
 }
 
-for system in $SYSTEMS; do
+# Runs one system: starts its servers, loads them, stops them.
+# run_system <system> <gateways> <results folder> <extra JVM options...> -- <bench args...>
+run_system() {
+	local system=$1 count=$2 results=$3 kind jar
+	shift 3
+	local extra_opts=()
+	while [[ $1 != -- ]]; do
+		extra_opts+=("$1")
+		shift
+	done
+	shift
+	case $system in
+	clipsync-aot*) kind=clipsync jar=$aot_dir/sync-gateway.jar ;;
+	*) kind=$system jar=$gateway_jar ;;
+	esac
 	used_ports=()
 	jwks_port=$(distinct_port)
 	used_ports+=("$jwks_port")
 	urls=()
 	watched=()
-	for i in $(seq 1 "$GATEWAYS"); do
+	for i in $(seq 1 "$count"); do
 		port=$(distinct_port)
 		used_ports+=("$port")
-		log=$RESULTS/$system-$i.log
-		case $system in
+		log=$results/$system-$i.log
+		case $kind in
 		clipsync)
-			start_server "$log" "$java_bin" "${gateway_opts[@]}" -jar "$gateway_jar" \
+			start_server "$log" "$java_bin" "${gateway_opts[@]}" "${extra_opts[@]}" -jar "$jar" \
 				--server.port="$port" \
 				--spring.datasource.url="$db_url" \
 				--spring.datasource.username="$PGUSER" \
@@ -107,7 +124,7 @@ for system in $SYSTEMS; do
 			health=http://127.0.0.1:$port/health
 			;;
 		*)
-			echo "Unknown system '$system': SYSTEMS takes clipsync and peer" >&2
+			echo "Unknown system '$system': SYSTEMS takes clipsync, clipsync-aot and peer" >&2
 			exit 1
 			;;
 		esac
@@ -136,13 +153,38 @@ for system in $SYSTEMS; do
 	timeout "${BENCH_TIMEOUT:-900}" "$java_bin" -Xmx2g "${load_opts[@]}" -cp "$bench_jar" dev.clipsync.bench.delivery.DeliveryLoad \
 		--system="$system" --url="$(IFS=,; echo "${urls[*]}")" --jwks-port="$jwks_port" \
 		"${watched[@]}" "${shared_processes[@]}" \
-		--json="$RESULTS/$system.json" --markdown="$RESULTS/$system.md" "$@" || status=$?
+		--json="$results/$system.json" --markdown="$results/$system.md" "$@" || status=$?
 	stop_servers
 	if [[ $status -ne 0 ]]; then
-		echo "The $system run reported failures (exit $status); its server logs are in $RESULTS" >&2
-		overall=1
+		echo "The $system run reported failures (exit $status); its server logs are in $results" >&2
 	fi
 	echo
+	return "$status"
+}
+
+# The AOT cache is valid only for the jar it was made with, at the same path, on the same
+# JDK: the gateway jar is extracted once (the cache cannot map classes from nested jars),
+# trained on, and run from there.
+aot_dir=$work/aot
+if [[ " $SYSTEMS " == *" clipsync-aot "* ]]; then
+	echo "Training a JDK AOT cache for the gateway (one gateway, 2,000 devices) ..."
+	"$java_bin" -Djarmode=tools -jar "$gateway_jar" extract --destination "$aot_dir" >/dev/null
+	mv "$aot_dir"/sync-gateway-*.jar "$aot_dir/sync-gateway.jar" 2>/dev/null || true
+	training=$RESULTS/aot-training
+	mkdir -p "$training"
+	run_system clipsync-aot-training 1 "$training" -XX:AOTMode=record -XX:AOTConfiguration="$aot_dir/gateway.aotconf" -- \
+		--users=1000 --devices-per-user=2 --rate=200 --duration=10s --warmup=5s --clip-bytes=100 >"$training/output.log" 2>&1 ||
+		{ echo "The training run failed; its output: $training/output.log" >&2; exit 1; }
+	"$java_bin" "${gateway_opts[@]}" -XX:AOTMode=create -XX:AOTConfiguration="$aot_dir/gateway.aotconf" \
+		-XX:AOTCache="$aot_dir/gateway.aot" -Xlog:aot=error -cp "$aot_dir/sync-gateway.jar" >"$training/create.log" 2>&1 ||
+		{ echo "Creating the AOT cache failed; its output: $training/create.log" >&2; exit 1; }
+fi
+
+for system in $SYSTEMS; do
+	aot_opts=()
+	# AOTMode=on: a cache the JVM cannot use fails the start instead of being ignored.
+	[[ $system == clipsync-aot ]] && aot_opts=(-XX:AOTMode=on -XX:AOTCache="$aot_dir/gateway.aot")
+	run_system "$system" "$GATEWAYS" "$RESULTS" "${aot_opts[@]}" -- "$@" || overall=1
 done
 
 echo "Results: $RESULTS"
