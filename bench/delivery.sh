@@ -92,7 +92,7 @@ run_system() {
 	done
 	shift
 	case $system in
-	clipsync-aot*) kind=clipsync jar=$aot_dir/sync-gateway.jar ;;
+	clipsync-aot*) kind=clipsync jar=$aot_jar ;;
 	*) kind=$system jar=$gateway_jar ;;
 	esac
 	used_ports=()
@@ -166,17 +166,18 @@ run_system() {
 # JDK: the gateway jar is extracted once (the cache cannot map classes from nested jars),
 # trained on, and run from there.
 aot_dir=$work/aot
+aot_jar=$aot_dir/$(basename "$gateway_jar")
 if [[ " $SYSTEMS " == *" clipsync-aot "* ]]; then
 	echo "Training a JDK AOT cache for the gateway (one gateway, 2,000 devices) ..."
+	# The extracted jar keeps the name of the jar it came from.
 	"$java_bin" -Djarmode=tools -jar "$gateway_jar" extract --destination "$aot_dir" >/dev/null
-	mv "$aot_dir"/sync-gateway-*.jar "$aot_dir/sync-gateway.jar" 2>/dev/null || true
 	training=$RESULTS/aot-training
 	mkdir -p "$training"
 	run_system clipsync-aot-training 1 "$training" -XX:AOTMode=record -XX:AOTConfiguration="$aot_dir/gateway.aotconf" -- \
 		--users=1000 --devices-per-user=2 --rate=200 --duration=10s --warmup=5s --clip-bytes=100 >"$training/output.log" 2>&1 ||
 		{ echo "The training run failed; its output: $training/output.log" >&2; exit 1; }
 	"$java_bin" "${gateway_opts[@]}" -XX:AOTMode=create -XX:AOTConfiguration="$aot_dir/gateway.aotconf" \
-		-XX:AOTCache="$aot_dir/gateway.aot" -Xlog:aot=error -cp "$aot_dir/sync-gateway.jar" >"$training/create.log" 2>&1 ||
+		-XX:AOTCache="$aot_dir/gateway.aot" -Xlog:aot=error -cp "$aot_jar" >"$training/create.log" 2>&1 ||
 		{ echo "Creating the AOT cache failed; its output: $training/create.log" >&2; exit 1; }
 fi
 
