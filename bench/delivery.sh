@@ -9,8 +9,9 @@
 # REDIS_URL, PORT_RANGE):
 #   SYSTEMS            which systems, in this order ("clipsync peer"); clipsync-aot is
 #                      ClipSync's gateways started with a JDK AOT cache (class linking and
-#                      method profiles, JEP 483/515) that a short training run on one
-#                      gateway made first: 2,000 devices, 200 pushes/s for 10 s
+#                      method profiles, JEP 483/515), made first by the training the image
+#                      is built with (dev.clipsync.bench.training): 2,000 devices, 200
+#                      pushes/s for 10 s
 #   GATEWAYS           server processes per system (2)
 #   RESULTS            folder for the JSON and markdown (bench/target/delivery/<time>)
 #   DB_POOL            database connections per server process, the same for both (16)
@@ -92,7 +93,7 @@ run_system() {
 	done
 	shift
 	case $system in
-	clipsync-aot*) kind=clipsync jar=$aot_jar ;;
+	clipsync-aot) kind=clipsync jar=$aot_jar ;;
 	*) kind=$system jar=$gateway_jar ;;
 	esac
 	used_ports=()
@@ -164,7 +165,7 @@ run_system() {
 
 # The AOT cache is valid only for the jar it was made with, at the same path, on the same
 # JDK: the gateway jar is extracted once (the cache cannot map classes from nested jars),
-# trained on, and run from there.
+# trained on by the same program the gateway's image is built with, and run from there.
 aot_dir=$work/aot
 aot_jar=$aot_dir/$(basename "$gateway_jar")
 if [[ " $SYSTEMS " == *" clipsync-aot "* ]]; then
@@ -173,12 +174,10 @@ if [[ " $SYSTEMS " == *" clipsync-aot "* ]]; then
 	"$java_bin" -Djarmode=tools -jar "$gateway_jar" extract --destination "$aot_dir" >/dev/null
 	training=$RESULTS/aot-training
 	mkdir -p "$training"
-	run_system clipsync-aot-training 1 "$training" -XX:AOTMode=record -XX:AOTConfiguration="$aot_dir/gateway.aotconf" -- \
-		--users=1000 --devices-per-user=2 --rate=200 --duration=10s --warmup=5s --clip-bytes=100 >"$training/output.log" 2>&1 ||
-		{ echo "The training run failed; its output: $training/output.log" >&2; exit 1; }
-	"$java_bin" "${gateway_opts[@]}" -XX:AOTMode=create -XX:AOTConfiguration="$aot_dir/gateway.aotconf" \
-		-XX:AOTCache="$aot_dir/gateway.aot" -Xlog:aot=error -cp "$aot_jar" >"$training/create.log" 2>&1 ||
-		{ echo "Creating the AOT cache failed; its output: $training/create.log" >&2; exit 1; }
+	"$java_bin" -cp "$bench_jar" dev.clipsync.bench.training.GatewayTraining --jar="$aot_jar" \
+		--cache="$aot_dir/gateway.aot" --logs="$training" "${gateway_opts[@]/#/--java-option=}" \
+		>"$training/output.log" 2>&1 ||
+		{ echo "The training failed; its output: $training/output.log" >&2; exit 1; }
 fi
 
 for system in $SYSTEMS; do
