@@ -82,15 +82,34 @@ public final class GatewayTraining implements Callable<Integer> {
 	}
 
 	@Override
-	public Integer call() throws Exception {
+	public Integer call() throws IOException, InterruptedException {
 		if (!Files.isRegularFile(this.jar)) {
 			throw new CommandLine.ParameterException(new CommandLine(this),
 					"--jar " + this.jar + " is not a file: give the extracted gateway jar");
 		}
+		long started = System.nanoTime();
+		try {
+			train();
+		}
+		catch (TrainingFailed ex) {
+			System.err.println("Training failed: " + ex.getMessage() + "; last lines of " + ex.log + ":");
+			System.err.println(Gateway.tail(ex.log, 30));
+			return 1;
+		}
+		catch (IOException ex) {
+			// Starting a process, or writing in --logs or beside --cache.
+			System.err.println("Training failed: " + ex);
+			return 1;
+		}
+		System.out.printf(Locale.ROOT, "Done in %d s: start the gateway with -XX:AOTCache=%s%n",
+				TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), this.cache);
+		return 0;
+	}
+
+	private void train() throws IOException, InterruptedException {
 		Path logs = (this.logs != null) ? Files.createDirectories(this.logs)
 				: Files.createTempDirectory("gateway-training");
 		Files.deleteIfExists(this.cache);
-		long started = System.nanoTime();
 		System.out.printf(Locale.ROOT, "Training an AOT cache for %s (logs in %s)%n", this.jar, logs);
 		try (TrainingDatabases databases = startDatabases(logs)) {
 			int port = TrainingDatabases.freePort();
@@ -127,14 +146,6 @@ public final class GatewayTraining implements Callable<Integer> {
 				check.stop(EXIT_TIMEOUT);
 			}
 		}
-		catch (TrainingFailed ex) {
-			System.err.println("Training failed: " + ex.getMessage() + "; last lines of " + ex.log + ":");
-			System.err.println(Gateway.tail(ex.log, 30));
-			return 1;
-		}
-		System.out.printf(Locale.ROOT, "Done in %d s: start the gateway with -XX:AOTCache=%s%n",
-				TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), this.cache);
-		return 0;
 	}
 
 	private static TrainingDatabases startDatabases(Path logs) {
