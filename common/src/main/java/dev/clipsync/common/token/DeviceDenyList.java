@@ -1,6 +1,7 @@
 package dev.clipsync.common.token;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -80,6 +81,34 @@ public final class DeviceDenyList {
 	public boolean isDenied(AccessToken token) {
 		OptionalLong refusedBelow = firstValidGeneration(token.userId(), token.deviceId());
 		return refusedBelow.isPresent() && token.generation() < refusedBelow.getAsLong();
+	}
+
+	/**
+	 * The tokens of a batch whose device session ended after they were issued: one round
+	 * trip (MGET) for the whole batch, for checks that run on many connections at once.
+	 * @param tokens tokens whose signatures have been verified
+	 * @return those that must be refused, in the order given
+	 */
+	public List<AccessToken> denied(List<AccessToken> tokens) {
+		if (tokens.isEmpty()) {
+			return List.of();
+		}
+		List<String> keys = tokens.stream()
+			.map((token) -> this.names.deviceDenyEntry(token.userId(), token.deviceId()))
+			.toList();
+		List<String> generations = this.redis.opsForValue().multiGet(keys);
+		if (generations == null) {
+			// only inside a transaction or pipeline, which this template never opens
+			throw new IllegalStateException("MGET gave no reply");
+		}
+		List<AccessToken> denied = new ArrayList<>();
+		for (int i = 0; i < tokens.size(); i++) {
+			String generation = generations.get(i);
+			if (generation != null && tokens.get(i).generation() < Long.parseLong(generation)) {
+				denied.add(tokens.get(i));
+			}
+		}
+		return denied;
 	}
 
 	/**

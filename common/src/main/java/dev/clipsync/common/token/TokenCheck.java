@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import dev.clipsync.common.redis.RedisNames;
 
@@ -39,6 +40,15 @@ public final class TokenCheck {
 	 */
 	public boolean stillAllowed(AccessToken token) {
 		return !this.denyList.isDenied(token);
+	}
+
+	/**
+	 * {@link #stillAllowed(AccessToken)} for many connections in one round trip.
+	 * @param tokens tokens this check accepted
+	 * @return those no longer honoured, in the order given
+	 */
+	public List<AccessToken> noLongerAllowed(List<AccessToken> tokens) {
+		return this.denyList.denied(tokens);
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.clipsync.common.token;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import dev.clipsync.common.redis.RedisNames;
@@ -55,6 +56,21 @@ class DeviceDenyListTest {
 		// a token without the claim (generation 0) is refused by any entry
 		assertThat(this.denyList.isDenied(token(user, device, 0))).isTrue();
 		assertThat(this.denyList.firstValidGeneration(user, device)).hasValue(3);
+	}
+
+	@Test
+	void aBatchIsCheckedInOneGoAndAnswersInItsOwnOrder() {
+		UUID user = UUID.randomUUID();
+		UUID signedOut = UUID.randomUUID();
+		UUID renewed = UUID.randomUUID();
+		this.denyList.deny(user, signedOut, Long.MAX_VALUE, Duration.ofMinutes(16));
+		this.denyList.deny(user, renewed, 2, Duration.ofMinutes(16));
+		AccessToken stale = token(user, renewed, 1);
+		AccessToken gone = token(user, signedOut, 7);
+		List<AccessToken> batch = List.of(token(user, UUID.randomUUID(), 1), stale, token(user, renewed, 2), gone);
+
+		assertThat(this.denyList.denied(batch)).containsExactly(stale, gone);
+		assertThat(this.denyList.denied(List.of())).isEmpty();
 	}
 
 	@Test

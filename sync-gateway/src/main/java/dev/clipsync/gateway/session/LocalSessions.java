@@ -3,7 +3,10 @@ package dev.clipsync.gateway.session;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -16,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
+import dev.clipsync.common.token.AccessToken;
 import dev.clipsync.common.token.TokenCheck;
 import dev.clipsync.common.wire.ClipPublished;
 import dev.clipsync.common.wire.PresenceChanged;
@@ -52,6 +56,9 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 
 	/** How long the heartbeat's deny-list check waits for the sign-out message. */
 	private static final Duration SIGN_OUT_MESSAGE_WAIT = Duration.ofSeconds(2);
+
+	/** Deny-list entries read in one MGET by the heartbeat. */
+	private static final int DENY_LIST_BATCH = 500;
 
 	/** Close code for an access token that expired without a swap, or went bad. */
 	static final int TOKEN_EXPIRED = 4401;
@@ -221,6 +228,7 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 		// in epoch milliseconds, as the sessions keep their times
 		long silentBefore = now.toEpochMilli() - this.limits.idleTimeout().toMillis();
 		long pingBefore = now.toEpochMilli() - this.limits.heartbeat().toMillis();
+		List<ClientSession> due = new ArrayList<>();
 		for (ClientSession session : all()) {
 			session.checkWrites(nanos);
 			if (session.lastHeardAt() <= silentBefore) {
@@ -230,31 +238,50 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 				session.close(new CloseStatus(TOKEN_EXPIRED, "token expired"));
 			}
 			else if (session.lastPingAt() <= pingBefore) {
-				this.sessionWork.execute(() -> {
-					session.ping(now);
-					stillAllowed(session);
-				});
+				due.add(session);
 			}
+		}
+		if (!due.isEmpty()) {
+			this.sessionWork.execute(() -> heartbeat(due, now));
 		}
 	}
 
 	/**
-	 * A backstop for a lost sign-out message: with each heartbeat the session's token is
-	 * checked against the deny list, so a signed-out device's socket closes within a
-	 * heartbeat even if the pub/sub message never arrived.
+	 * Ping the sessions whose heartbeat is due, and check their tokens against the deny
+	 * list: a backstop for a lost sign-out message, so a signed-out device's socket
+	 * closes within a heartbeat even if the pub/sub message never arrived. One task and
+	 * one Redis round trip (MGET) per batch: a task per session, each parked on its own
+	 * GET, made 400 round trips and parked 400 virtual threads a second at 10,000
+	 * connections.
 	 */
-	private void stillAllowed(ClientSession session) {
+	private void heartbeat(List<ClientSession> due, Instant now) {
+		for (ClientSession session : due) {
+			session.ping(now);
+		}
+		for (int from = 0; from < due.size(); from += DENY_LIST_BATCH) {
+			closeSignedOut(due.subList(from, Math.min(due.size(), from + DENY_LIST_BATCH)));
+		}
+	}
+
+	private void closeSignedOut(List<ClientSession> sessions) {
+		// The tokens as they are now: one may be swapped in the meantime.
+		List<AccessToken> tokens = sessions.stream().map(ClientSession::token).toList();
+		Set<AccessToken> refused = Collections.newSetFromMap(new IdentityHashMap<>());
 		try {
-			if (!this.tokens.stillAllowed(session.token())) {
-				// The sign-out message, which names the reason, is usually a moment
-				// behind
-				// the deny entry: let it close the socket first.
-				this.timers.schedule(() -> session.close(new CloseStatus(SIGNED_OUT, "signed out")),
-						SIGN_OUT_MESSAGE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-			}
+			refused.addAll(this.tokens.noLongerAllowed(tokens));
 		}
 		catch (RuntimeException ex) {
 			// Redis away: the next heartbeat checks again.
+			return;
+		}
+		for (int i = 0; i < sessions.size() && !refused.isEmpty(); i++) {
+			if (refused.contains(tokens.get(i))) {
+				ClientSession session = sessions.get(i);
+				// The sign-out message, which names the reason, is usually a moment
+				// behind the deny entry: let it close the socket first.
+				this.timers.schedule(() -> session.close(new CloseStatus(SIGNED_OUT, "signed out")),
+						SIGN_OUT_MESSAGE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+			}
 		}
 	}
 

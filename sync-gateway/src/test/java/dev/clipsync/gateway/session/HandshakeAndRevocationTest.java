@@ -142,13 +142,21 @@ class HandshakeAndRevocationTest {
 		UUID device = UUID.randomUUID();
 		try (RunningGateway gateway = RunningGateway.start(this.gateways.tokens,
 				Map.of("clipsync.connections.heartbeat", "1s"));
-				SyncClient client = SyncClient.connect(gateway.syncUri(), this.gateways.tokens.token(user, device))) {
+				SyncClient client = SyncClient.connect(gateway.syncUri(), this.gateways.tokens.token(user, device));
+				SyncClient sameUser = SyncClient.connect(gateway.syncUri(),
+						this.gateways.tokens.token(user, UUID.randomUUID()));
+				SyncClient otherUser = SyncClient.connect(gateway.syncUri(),
+						this.gateways.tokens.token(UUID.randomUUID(), UUID.randomUUID()))) {
 			// the deny entry only: as if the sign-out message on the channel had been
 			// lost
 			new DeviceDenyList(gateway.bean(StringRedisTemplate.class),
 					new RedisNames(TestInfrastructure.redis().keyPrefix()))
 				.denyAll(user, device, Duration.ofMinutes(16));
 			assertThat(client.closeCode(Duration.ofSeconds(10))).isEqualTo(4403);
+			// checked in the same heartbeat batch, and left alone
+			sameUser.send(Map.of("type", "ping"));
+			assertThat(sameUser.next("pong")).isNotNull();
+			assertThat(otherUser.isClosed()).isFalse();
 		}
 	}
 
