@@ -82,18 +82,13 @@ distinct_port() {
 }
 
 # Runs one system: starts its servers, loads them, stops them.
-# run_system <system> <gateways> <results folder> <extra JVM options...> -- <bench args...>
+# run_system <system> <bench args...>
 run_system() {
-	local system=$1 count=$2 results=$3 kind jar
-	shift 3
-	local extra_opts=()
-	while [[ $1 != -- ]]; do
-		extra_opts+=("$1")
-		shift
-	done
+	local system=$1 kind jar extra_opts=()
 	shift
 	case $system in
-	clipsync-aot) kind=clipsync jar=$aot_jar ;;
+	# AOTMode=on: a cache the JVM cannot use fails the start instead of being ignored.
+	clipsync-aot) kind=clipsync jar=$aot_jar extra_opts=(-XX:AOTMode=on -XX:AOTCache="$aot_dir/gateway.aot") ;;
 	*) kind=$system jar=$gateway_jar ;;
 	esac
 	used_ports=()
@@ -101,10 +96,10 @@ run_system() {
 	used_ports+=("$jwks_port")
 	urls=()
 	watched=()
-	for i in $(seq 1 "$count"); do
+	for i in $(seq 1 "$GATEWAYS"); do
 		port=$(distinct_port)
 		used_ports+=("$port")
-		log=$results/$system-$i.log
+		log=$RESULTS/$system-$i.log
 		case $kind in
 		clipsync)
 			start_server "$log" "$java_bin" "${gateway_opts[@]}" "${extra_opts[@]}" -jar "$jar" \
@@ -154,10 +149,10 @@ run_system() {
 	timeout "${BENCH_TIMEOUT:-900}" "$java_bin" -Xmx2g "${load_opts[@]}" -cp "$bench_jar" dev.clipsync.bench.delivery.DeliveryLoad \
 		--system="$system" --url="$(IFS=,; echo "${urls[*]}")" --jwks-port="$jwks_port" \
 		"${watched[@]}" "${shared_processes[@]}" \
-		--json="$results/$system.json" --markdown="$results/$system.md" "$@" || status=$?
+		--json="$RESULTS/$system.json" --markdown="$RESULTS/$system.md" "$@" || status=$?
 	stop_servers
 	if [[ $status -ne 0 ]]; then
-		echo "The $system run reported failures (exit $status); its server logs are in $results" >&2
+		echo "The $system run reported failures (exit $status); its server logs are in $RESULTS" >&2
 	fi
 	echo
 	return "$status"
@@ -181,10 +176,7 @@ if [[ " $SYSTEMS " == *" clipsync-aot "* ]]; then
 fi
 
 for system in $SYSTEMS; do
-	aot_opts=()
-	# AOTMode=on: a cache the JVM cannot use fails the start instead of being ignored.
-	[[ $system == clipsync-aot ]] && aot_opts=(-XX:AOTMode=on -XX:AOTCache="$aot_dir/gateway.aot")
-	run_system "$system" "$GATEWAYS" "$RESULTS" "${aot_opts[@]}" -- "$@" || overall=1
+	run_system "$system" "$@" || overall=1
 done
 
 echo "Results: $RESULTS"

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.function.Function;
 
 import dev.clipsync.common.redis.RedisNames;
 
@@ -84,16 +85,20 @@ public final class DeviceDenyList {
 	}
 
 	/**
-	 * The tokens of a batch whose device session ended after they were issued: one round
-	 * trip (MGET) for the whole batch, for checks that run on many connections at once.
-	 * @param tokens tokens whose signatures have been verified
-	 * @return those that must be refused, in the order given
+	 * The holders of a batch of tokens whose device session ended after their token was
+	 * issued: one round trip (MGET) for the whole batch, for checks that run on many
+	 * connections at once.
+	 * @param <T> what holds a token, a connection say
+	 * @param holders the holders, each with a token whose signature has been verified
+	 * @param tokenOf the holder's token
+	 * @return the holders whose token must be refused, in the order given
 	 */
-	public List<AccessToken> denied(List<AccessToken> tokens) {
-		if (tokens.isEmpty()) {
+	public <T> List<T> denied(List<T> holders, Function<T, AccessToken> tokenOf) {
+		if (holders.isEmpty()) {
 			return List.of();
 		}
-		List<String> keys = tokens.stream()
+		List<String> keys = holders.stream()
+			.map(tokenOf)
 			.map((token) -> this.names.deviceDenyEntry(token.userId(), token.deviceId()))
 			.toList();
 		List<String> generations = this.redis.opsForValue().multiGet(keys);
@@ -101,11 +106,11 @@ public final class DeviceDenyList {
 			// only inside a transaction or pipeline, which this template never opens
 			throw new IllegalStateException("MGET gave no reply");
 		}
-		List<AccessToken> denied = new ArrayList<>();
-		for (int i = 0; i < tokens.size(); i++) {
+		List<T> denied = new ArrayList<>();
+		for (int i = 0; i < holders.size(); i++) {
 			String generation = generations.get(i);
-			if (generation != null && tokens.get(i).generation() < Long.parseLong(generation)) {
-				denied.add(tokens.get(i));
+			if (generation != null && tokenOf.apply(holders.get(i)).generation() < Long.parseLong(generation)) {
+				denied.add(holders.get(i));
 			}
 		}
 		return denied;

@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 import dev.clipsync.common.redis.RedisNames;
 
@@ -44,11 +45,13 @@ public final class TokenCheck {
 
 	/**
 	 * {@link #stillAllowed(AccessToken)} for many connections in one round trip.
-	 * @param tokens tokens this check accepted
-	 * @return those no longer honoured, in the order given
+	 * @param <T> what holds a token, a connection say
+	 * @param holders the holders, each with a token this check accepted
+	 * @param tokenOf the holder's token
+	 * @return the holders whose token is no longer honoured, in the order given
 	 */
-	public List<AccessToken> noLongerAllowed(List<AccessToken> tokens) {
-		return this.denyList.denied(tokens);
+	public <T> List<T> noLongerAllowed(List<T> holders, Function<T, AccessToken> tokenOf) {
+		return this.denyList.denied(holders, tokenOf);
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 import dev.clipsync.common.redis.RedisNames;
 import dev.clipsync.common.testsupport.TestInfrastructure;
@@ -69,8 +70,8 @@ class DeviceDenyListTest {
 		AccessToken gone = token(user, signedOut, 7);
 		List<AccessToken> batch = List.of(token(user, UUID.randomUUID(), 1), stale, token(user, renewed, 2), gone);
 
-		assertThat(this.denyList.denied(batch)).containsExactly(stale, gone);
-		assertThat(this.denyList.denied(List.of())).isEmpty();
+		assertThat(this.denyList.denied(batch, Function.identity())).containsExactly(stale, gone);
+		assertThat(this.denyList.denied(List.<AccessToken>of(), Function.identity())).isEmpty();
 	}
 
 	@Test

@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -19,7 +17,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
-import dev.clipsync.common.token.AccessToken;
 import dev.clipsync.common.token.TokenCheck;
 import dev.clipsync.common.wire.ClipPublished;
 import dev.clipsync.common.wire.PresenceChanged;
@@ -264,24 +261,19 @@ public class LocalSessions implements UserChannels.Listener, ClientSession.Deliv
 	}
 
 	private void closeSignedOut(List<ClientSession> sessions) {
-		// The tokens as they are now: one may be swapped in the meantime.
-		List<AccessToken> tokens = sessions.stream().map(ClientSession::token).toList();
-		Set<AccessToken> refused = Collections.newSetFromMap(new IdentityHashMap<>());
+		List<ClientSession> signedOut;
 		try {
-			refused.addAll(this.tokens.noLongerAllowed(tokens));
+			signedOut = this.tokens.noLongerAllowed(sessions, ClientSession::token);
 		}
 		catch (RuntimeException ex) {
 			// Redis away: the next heartbeat checks again.
 			return;
 		}
-		for (int i = 0; i < sessions.size() && !refused.isEmpty(); i++) {
-			if (refused.contains(tokens.get(i))) {
-				ClientSession session = sessions.get(i);
-				// The sign-out message, which names the reason, is usually a moment
-				// behind the deny entry: let it close the socket first.
-				this.timers.schedule(() -> session.close(new CloseStatus(SIGNED_OUT, "signed out")),
-						SIGN_OUT_MESSAGE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-			}
+		for (ClientSession session : signedOut) {
+			// The sign-out message, which names the reason, is usually a moment behind
+			// the deny entry: let it close the socket first.
+			this.timers.schedule(() -> session.close(new CloseStatus(SIGNED_OUT, "signed out")),
+					SIGN_OUT_MESSAGE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
 		}
 	}
 
