@@ -101,7 +101,9 @@ public final class ForkedService implements AutoCloseable {
 			int port = TestInfrastructure.freePort();
 			List<String> command = new ArrayList<>();
 			command.add(ProcessHandle.current().info().command().orElse("java"));
-			command.add("-Xmx256m");
+			// A test's service starts often and runs briefly: C1's code and the serial
+			// collector start it sooner and leave the cores to the other processes.
+			command.addAll(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
 			command.addAll(launch);
 			properties.forEach((key, value) -> {
 				if (!"server.port".equals(key)) {
