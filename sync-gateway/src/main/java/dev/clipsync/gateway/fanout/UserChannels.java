@@ -43,7 +43,7 @@ import org.springframework.context.SmartLifecycle;
  * <p>
  * Sessions never change subscriptions themselves. One thread reconciles: it compares the
  * users that have sessions with the channels Redis confirmed (those whose sessions
- * changed since it last looked, and once a second all of them), and subscribes or
+ * changed since it last looked, and every half minute all of them), and subscribes or
  * unsubscribes the difference in one command each. So a user's last session closing while
  * a new one opens can never leave the new one unsubscribed, a change refused while Redis
  * is away is made when it is back, and a connect storm costs a few batched commands
@@ -59,8 +59,15 @@ public final class UserChannels implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(UserChannels.class);
 
-	/** Even with no change announced, reconcile this often (a safety net). */
+	/** Looks again this often, for changes announced and for a failed round to retry. */
 	private static final Duration RECONCILE_EVERY = Duration.ofSeconds(1);
+
+	/**
+	 * Compares every user this often even with no change announced (a safety net). It
+	 * costs in proportion to the users here: done every second, a flight recording of a
+	 * gateway with 5,000 users found it in about a twentieth of the samples.
+	 */
+	private static final Duration FULL_RECONCILE_EVERY = Duration.ofSeconds(30);
 
 	private final RedisClient client;
 
@@ -237,11 +244,15 @@ public final class UserChannels implements SmartLifecycle {
 			this.listener.resync();
 		}
 		// Only the users whose sessions changed, so a round costs what changed, not
-		// every user here; all of them once a second, as a safety net.
+		// every user here; all of them now and then, as a safety net.
+		long now = System.nanoTime();
+		boolean full = now - this.fullReconcileAt >= FULL_RECONCILE_EVERY.toNanos();
+		if (!full && this.dirty.isEmpty() && this.late.isEmpty()) {
+			return;
+		}
 		Set<UUID> wanted = this.wanted.get();
 		Set<UUID> candidates = new HashSet<>();
-		long now = System.nanoTime();
-		if (now - this.fullReconcileAt >= RECONCILE_EVERY.toNanos()) {
+		if (full) {
 			this.fullReconcileAt = now;
 			this.dirty.clear();
 			candidates.addAll(wanted);
