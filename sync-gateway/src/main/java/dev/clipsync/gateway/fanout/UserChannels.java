@@ -59,7 +59,7 @@ public final class UserChannels implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(UserChannels.class);
 
-	/** Looks again this often, for changes announced and for a failed round to retry. */
+	/** Wakes this often with nothing announced, so that a failed round is retried. */
 	private static final Duration RECONCILE_EVERY = Duration.ofSeconds(1);
 
 	/**
