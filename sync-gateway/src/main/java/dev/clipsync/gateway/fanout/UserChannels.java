@@ -59,7 +59,10 @@ public final class UserChannels implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(UserChannels.class);
 
-	/** Wakes this often with nothing announced, so that a failed round is retried. */
+	/**
+	 * Wakes this often with nothing announced: to retry a failed round, and to compare
+	 * every user when {@link #FULL_RECONCILE_EVERY} has passed.
+	 */
 	private static final Duration RECONCILE_EVERY = Duration.ofSeconds(1);
 
 	/**
