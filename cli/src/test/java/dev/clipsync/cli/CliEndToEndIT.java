@@ -163,11 +163,9 @@ class CliEndToEndIT {
 			assertThat(watch.out.stream().map((line) -> json.readTree(line).get("data").asString()))
 				.containsExactlyElementsOf(pushed);
 			// Which gateway the balancer gave the watch varies, so whether the watch
-			// itself
-			// had to reconnect is not asserted (it failed a clean-clone run when the
-			// watch
-			// sat on the surviving gateway); the pusher's session always rides out the
-			// kill.
+			// itself had to reconnect is not asserted (it failed a clean-clone run when
+			// the watch sat on the surviving gateway); the pusher's session always rides
+			// out the kill.
 		}
 	}
 

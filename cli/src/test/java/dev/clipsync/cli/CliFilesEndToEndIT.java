@@ -64,9 +64,8 @@ class CliFilesEndToEndIT {
 		assertThat(sha256(saved)).isEqualTo(sha256(file));
 
 		// a download that broke off after 12 MiB left them in the part file: only the
-		// rest
-		// is fetched. Its bytes are made wrong here, so a download that ignored them (and
-		// fetched all) would pass, while one that resumes fails its digest.
+		// rest is fetched. Its bytes are made wrong here, so a download that ignored them
+		// (and fetched all) would pass, while one that resumes fails its digest.
 		Path again = this.files.resolve("again.bin");
 		Path part = this.files.resolve("again.bin.part");
 		Files.write(part, new byte[12 * MIB]);

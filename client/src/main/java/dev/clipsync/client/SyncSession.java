@@ -261,8 +261,7 @@ public final class SyncSession implements AutoCloseable {
 			.buildAsync(uri, new Receiver(generation, token))
 			.whenComplete((socket, failure) -> {
 				// Success is taken in Receiver.onOpen, which comes before any message:
-				// here
-				// it could come after the welcome.
+				// here it could come after the welcome.
 				if (failure != null) {
 					post(() -> opened(generation, null, failure, token));
 				}

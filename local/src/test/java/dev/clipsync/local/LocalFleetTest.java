@@ -100,8 +100,7 @@ class LocalFleetTest {
 			.doesNotContain("initdb")
 			.doesNotContain("INFO");
 		// auth-service and presence-service run in the launcher's JVM, each logging to
-		// its
-		// own file, Tomcat's own lines (java.util.logging) included
+		// its own file, Tomcat's own lines (java.util.logging) included
 		assertThat(fleet.process.descendants().map((child) -> child.info().commandLine().orElse("")))
 			.noneMatch((command) -> command.contains("-Dclipsync.local.service=auth-service"))
 			.noneMatch((command) -> command.contains("-Dclipsync.local.service=presence-service"));

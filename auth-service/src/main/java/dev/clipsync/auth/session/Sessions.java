@@ -142,8 +142,7 @@ class Sessions {
 			return invalidRefresh();
 		}
 		// Everything is decided with the device's row locked: a concurrent sign-out of
-		// the
-		// device, or a second use of the same token, waits for this one and then sees it.
+		// the device, or a second use of the same token, waits for this one and sees it.
 		Refreshed refreshed = this.transaction.execute((status) -> {
 			Device device = this.devices.lock(deviceId.get()).orElse(null);
 			if (device == null) {
@@ -162,9 +161,8 @@ class Sessions {
 				case RefreshTokens.Exchange.Invalid() -> new Refreshed(null, false);
 				case RefreshTokens.Exchange.Reused() -> {
 					// The deny entries are written before this commits: if Redis is down
-					// the
-					// whole decision rolls back (503) and the next attempt detects reuse
-					// again.
+					// the whole decision rolls back (503) and the next attempt detects
+					// reuse again.
 					this.devices.endSessions(device.userId(), List.of(device), SignOut.Reason.TOKEN_REUSED);
 					yield new Refreshed(null, true);
 				}

@@ -96,8 +96,7 @@ public class RefreshTokens {
 				|| found.get().generation() != generation
 				|| !now.isBefore(found.get().sessionStartedAt().plus(this.sessionLifetime))) {
 			// unknown, expired, revoked, of a session that has ended since, or of one
-			// that
-			// reached its absolute lifetime
+			// that reached its absolute lifetime
 			return new Exchange.Invalid();
 		}
 		RefreshToken refreshToken = found.get();

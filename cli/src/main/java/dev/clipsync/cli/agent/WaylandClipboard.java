@@ -97,8 +97,7 @@ final class WaylandClipboard implements ClipboardBackend {
 		Process previous = this.serving;
 		try {
 			// wl-copy offers one type per process; a concealed clip is offered as text
-			// only,
-			// and cleared after the TTL like any sensitive clip
+			// only, and cleared after the TTL like any sensitive clip
 			Process copy = new ProcessBuilder("wl-copy", "--foreground", "--type", "text/plain;charset=utf-8")
 				.redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.DISCARD)

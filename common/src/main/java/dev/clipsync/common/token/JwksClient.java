@@ -96,8 +96,7 @@ public final class JwksClient implements PublicKeySource {
 		}
 		// One thread fetches; the others wait for it and use what it fetched, instead of
 		// refusing tokens because a fetch happens to be under way (a reconnect storm
-		// after a
-		// gateway restart would otherwise see a burst of wrong 401s).
+		// after a gateway restart would otherwise see a burst of wrong 401s).
 		this.fetchLock.lock();
 		try {
 			Instant now = this.clock.instant();

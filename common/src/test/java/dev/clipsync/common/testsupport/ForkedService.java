@@ -95,8 +95,7 @@ public final class ForkedService implements AutoCloseable {
 			output.toFile().deleteOnExit();
 		}
 		// A free port can be taken by another process before the service binds it (tests
-		// of
-		// other modules run beside this one): then it starts again on another.
+		// of other modules run beside this one): then it starts again on another.
 		for (int attempt = 1;; attempt++) {
 			int port = TestInfrastructure.freePort();
 			List<String> command = new ArrayList<>();

@@ -35,10 +35,9 @@ class Routes {
 						.uri(auth))
 			// The WebSocket itself is proxied by GatewayWebSocketProxy.
 			.route("sync", (r) -> r.path("/v1/sync").uri(GATEWAYS))
-			// A draining or just-killed gateway: try another, for idempotent methods
-			// only (like nginx's proxy_next_upstream). Spring Cloud Gateway's retry keeps
-			// a copy of every request body on its route, so uploads go by a route of
-			// their
+			// A draining or just-killed gateway: try another, for idempotent methods only
+			// (like nginx's proxy_next_upstream). Spring Cloud Gateway's retry keeps a
+			// copy of every request body on its route, so uploads go by a route of their
 			// own: ten blobs of 30 MiB at once would otherwise be held in the front door.
 			.route("clips-retried",
 					(r) -> r.path(CLIPS_AND_BLOBS)

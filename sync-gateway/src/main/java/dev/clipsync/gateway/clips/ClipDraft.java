@@ -70,8 +70,7 @@ public record ClipDraft(UUID id, String mime, String data, String encoding, bool
 
 	private static long utf8Length(String text) {
 		// Counting avoids encoding a megabyte just to measure it; lone surrogates count
-		// as the
-		// replacement character they would become.
+		// as the replacement character they would become.
 		long bytes = 0;
 		for (int i = 0; i < text.length(); i++) {
 			char c = text.charAt(i);

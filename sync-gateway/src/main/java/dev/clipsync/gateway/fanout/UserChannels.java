@@ -245,8 +245,8 @@ public final class UserChannels implements SmartLifecycle {
 			logger.info("Redis is back: re-subscribed {} user channels; re-syncing their sessions", this.active.size());
 			this.listener.resync();
 		}
-		// Only the users whose sessions changed, so a round costs what changed, not
-		// every user here; all of them now and then, as a safety net.
+		// Only the users whose sessions changed, so a round costs what changed, not every
+		// user here; all of them now and then, as a safety net.
 		long now = System.nanoTime();
 		boolean full = now - this.fullReconcileAt >= FULL_RECONCILE_EVERY.toNanos();
 		if (!full && this.dirty.isEmpty() && this.late.isEmpty()) {

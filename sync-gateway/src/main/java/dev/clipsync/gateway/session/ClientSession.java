@@ -192,8 +192,7 @@ final class ClientSession {
 	void onPresence(Object presence) {
 		enqueue(() -> {
 			// Before the welcome nothing may be sent; the greeting after it reads
-			// presence
-			// afresh, so this change is in it.
+			// presence afresh, so this change is in it.
 			if (this.welcomed) {
 				send(presence);
 			}
@@ -278,10 +277,8 @@ final class ClientSession {
 			logger.warn("Replay for session {} failed: {}", this.sessionId, ex.toString());
 			if (!wasLive) {
 				// Still held until the client's next sync succeeds: live clips must not
-				// go
-				// ahead of the replay it asks for again, or it would get them out of
-				// order
-				// (found by the PostgreSQL restart drill).
+				// go ahead of the replay it asks for again, or it would get them out of
+				// order (found by the PostgreSQL restart drill).
 				this.live = false;
 				this.replayFailed = true;
 			}
@@ -534,8 +531,8 @@ final class ClientSession {
 			this.outbox.shut();
 			try {
 				CloseHandshake.close(this.socket, status);
-				// A client that does not answer the close frame is waited for as long
-				// as a silent one.
+				// A client that does not answer the close frame is waited for as long as
+				// a silent one.
 				this.deliveries.timers()
 					.schedule(this::abortUnlessEnded, this.deliveries.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
 			}

@@ -48,14 +48,12 @@ class WebSocketConfiguration {
 		long maxClip = properties.clips().maxSize().toBytes();
 		return (server) -> server.setHandler(new SyncUpgradeHandler(server.getHandler(),
 				new HandshakeAuthentication(tokens, drain::isAccepting), handler,
-				// Room for a maximal clip in base64 plus its JSON envelope; Jetty
-				// grows its buffer as a message arrives, so idle connections do not
-				// pay for this.
+				// Room for a maximal clip in base64 and its JSON envelope; Jetty grows
+				// its buffer as a message arrives, so idle connections do not pay it.
 				maxClip * 4 / 3 + 64 * 1024,
 				// Binary frames are refused (1003); this only bounds what is read first.
 				1024,
-				// A backstop: the heartbeat check in LocalSessions closes silent
-				// clients first.
+				// A backstop: LocalSessions' heartbeat check closes silent clients first.
 				properties.connections().idleTimeout().plusSeconds(30)));
 	}
 

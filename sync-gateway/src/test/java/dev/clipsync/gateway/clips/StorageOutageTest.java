@@ -76,9 +76,8 @@ class StorageOutageTest {
 	@Test
 	void anAccountDeletedWhilePostgresIsDownHasItsClipsErasedWhenItIsBack() throws Exception {
 		// A Redis of its own: the other gateways of this test run would otherwise take
-		// the
-		// event from the shared stream (same consumer group) and handle it on their
-		// database.
+		// the event from the shared stream (same consumer group) and handle it in their
+		// own database.
 		try (TestTokens tokens = new TestTokens();
 				PrivatePostgres postgres = PrivatePostgres.start();
 				PrivateRedis privateRedis = PrivateRedis.start();
