@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,12 +26,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public final class Cli {
 
-	private final Path configDir;
+	private final @Nullable Path configDir;
 
 	private final Map<String, String> environment = new HashMap<>();
 
-	public Cli(Path configDir) {
+	public Cli(@Nullable Path configDir) {
 		this.configDir = configDir;
+	}
+
+	/**
+	 * No configuration folder named: profiles go where the launcher puts them by default,
+	 * under this home folder.
+	 */
+	public static Cli inHome(Path home) {
+		return new Cli(null).with("HOME", home.toString());
 	}
 
 	/** Extra environment for every process (DISPLAY for an agent, for example). */
@@ -76,7 +85,13 @@ public final class Cli {
 		command.add(launcher().toString());
 		command.addAll(List.of(args));
 		ProcessBuilder builder = new ProcessBuilder(command);
-		builder.environment().put("CLIPSYNC_CONFIG_DIR", this.configDir.toString());
+		if (this.configDir != null) {
+			builder.environment().put("CLIPSYNC_CONFIG_DIR", this.configDir.toString());
+		}
+		else {
+			builder.environment().remove("CLIPSYNC_CONFIG_DIR");
+			builder.environment().remove("XDG_CONFIG_HOME");
+		}
 		builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
 		builder.environment().remove("WAYLAND_DISPLAY");
 		builder.environment().remove("JAVA_TOOL_OPTIONS");
