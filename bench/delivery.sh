@@ -66,6 +66,10 @@ pg_data=$(timeout 5 psql -Atq -d postgres -c 'SHOW data_directory' 2>/dev/null |
 if [[ -n "$pg_data" && -r "$pg_data/postmaster.pid" ]]; then
 	shared_processes+=(--process="postgres=$(head -n 1 "$pg_data/postmaster.pid")")
 fi
+find_memory_monitors
+for monitor in "${memory_monitors[@]}"; do
+	shared_processes+=(--process="$monitor")
+done
 
 used_ports=()
 distinct_port() {

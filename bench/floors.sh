@@ -23,6 +23,7 @@ fi
 bench_jar=$work/bench.jar
 copy_jar "$root/bench/target/bench-0.1.0-SNAPSHOT-all.jar" "$bench_jar"
 
+find_memory_monitors
 echo "== Redis publish-to-subscribe round trip ($REDIS_URL)"
 timeout 300 "$java_bin" -cp "$bench_jar" dev.clipsync.bench.delivery.RedisRoundTrip \
 	--redis-url="$REDIS_URL" --payload-bytes="$CLIP_BYTES"

@@ -183,3 +183,25 @@ wait_until_ready() {
 	echo "$name not ready after 60 s" >&2
 	return 1
 }
+
+# The kernel's DAMON memory monitors, where they run: a kdamond thread wakes once per sample
+# interval and checks pages all over memory, taking much of a core for tens of
+# milliseconds each time. Every process on the machine waits meanwhile, so latency tails
+# measured here include those moments (docs/performance.md). Prints what runs and sets
+# memory_monitors to name=pid pairs (kdamond.0=84), so that a bench can report their CPU
+# beside the servers'.
+memory_monitors=()
+find_memory_monitors() {
+	local kdamond name pid ops sample_us
+	memory_monitors=()
+	for kdamond in /sys/kernel/mm/damon/admin/kdamonds/[0-9]*; do
+		[[ "$(cat "$kdamond/state" 2>/dev/null)" == on ]] || continue
+		pid=$(cat "$kdamond/pid" 2>/dev/null) || continue
+		ops=$(cat "$kdamond/contexts/0/operations" 2>/dev/null || echo '?')
+		sample_us=$(cat "$kdamond/contexts/0/monitoring_attrs/intervals/sample_us" 2>/dev/null || echo 0)
+		name=kdamond.${kdamond##*/}
+		memory_monitors+=("$name=$pid")
+		echo "Note: the kernel's DAMON memory monitor runs here ($name, pid $pid, $ops, a sample every" \
+			"$((sample_us / 1000)) ms); it holds up the machine briefly at each sample, and latency tails include that"
+	done
+}

@@ -103,6 +103,15 @@ public final class DeliveryLoad implements Callable<Integer> {
 			description = "how often to print a progress line (default: 5s)")
 	Duration progress = Duration.ofSeconds(5);
 
+	@Option(names = "--slow-log",
+			description = "write every ack and delivery of at least --slow-above to this file, with when it "
+					+ "arrived (monotonic and wall clock), to line up with perf or GC logs")
+	@Nullable Path slowLog;
+
+	@Option(names = "--slow-above", converter = DurationConverter.class,
+			description = "what counts as slow for --slow-log (default: 10ms)")
+	Duration slowAbove = Duration.ofMillis(10);
+
 	@Option(names = "--label", description = "a note for this run in the report")
 	String label = "";
 
@@ -138,7 +147,9 @@ public final class DeliveryLoad implements Callable<Integer> {
 		Report.Connect connect;
 		List<Report.Connect> reconnects = new ArrayList<>();
 		try (TokenIssuer tokens = new TokenIssuer("127.0.0.1", this.jwksPort, this.issuer);
-				Fleet fleet = new Fleet(this.urls)) {
+				Fleet fleet = new Fleet(this.urls);
+				SlowSamples slow = (this.slowLog != null) ? new SlowSamples(this.slowLog, this.slowAbove) : null) {
+			fleet.slow = slow;
 			List<URI> cold = fleet.prime(tokens, this.connectTimeout);
 			if (!cold.isEmpty()) {
 				System.err.println("No welcome from " + cold + " within " + this.connectTimeout
@@ -274,6 +285,10 @@ public final class DeliveryLoad implements Callable<Integer> {
 				measured = probe.sample();
 				sentAtMeasure = fleet.sent.get();
 				measuring = true;
+				SlowSamples slow = fleet.slow;
+				if (slow != null) {
+					slow.mark(String.format(Locale.ROOT, "window-%.0f/s", rate));
+				}
 			}
 			if (!fleet.push(user, padding)) {
 				notConnected++;

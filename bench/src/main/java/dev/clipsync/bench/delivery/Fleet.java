@@ -77,6 +77,9 @@ final class Fleet implements AutoCloseable {
 
 	final AtomicLong outOfOrder = new AtomicLong();
 
+	/** Where slow acks and deliveries are written down, when asked for. */
+	volatile @Nullable SlowSamples slow;
+
 	/** Step that pushes now belong to; acks are filed under it. */
 	volatile int step;
 
@@ -487,6 +490,10 @@ final class Fleet implements AutoCloseable {
 			}
 			Fleet.this.delivered.incrementAndGet();
 			Fleet.this.deliveries.recordValue(Math.min(HIGHEST_MICROS, (now - sentAt) / 1000));
+			SlowSamples slow = Fleet.this.slow;
+			if (slow != null) {
+				slow.sample("delivery", now, (now - sentAt) / 1000);
+			}
 		}
 
 		private void acked(String message) {
@@ -500,6 +507,10 @@ final class Fleet implements AutoCloseable {
 			}
 			Fleet.this.acked.incrementAndGet();
 			Fleet.this.acks.recordValue(Math.min(HIGHEST_MICROS, (now - sentAt) / 1000));
+			SlowSamples slow = Fleet.this.slow;
+			if (slow != null) {
+				slow.sample("ack", now, (now - sentAt) / 1000);
+			}
 			int current = Fleet.this.step;
 			synchronized (this) {
 				while (this.ackedBySteps.size() <= current) {
