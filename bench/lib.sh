@@ -192,7 +192,7 @@ wait_until_ready() {
 # beside the servers'.
 memory_monitors=()
 find_memory_monitors() {
-	local kdamond name pid ops sample_us
+	local kdamond module name pid ops sample_us
 	memory_monitors=()
 	for kdamond in /sys/kernel/mm/damon/admin/kdamonds/[0-9]*; do
 		[[ "$(cat "$kdamond/state" 2>/dev/null)" == on ]] || continue
@@ -203,5 +203,16 @@ find_memory_monitors() {
 		memory_monitors+=("$name=$pid")
 		echo "Note: the kernel's DAMON memory monitor runs here ($name, pid $pid, $ops, a sample every" \
 			"$((sample_us / 1000)) ms); it holds up the machine briefly at each sample, and latency tails include that"
+	done
+	# The same monitor started by a kernel module of its own instead (proactive reclaim,
+	# LRU sorting, statistics).
+	for module in /sys/module/damon_*/parameters; do
+		[[ "$(cat "$module/enabled" 2>/dev/null)" == Y ]] || continue
+		pid=$(cat "$module/kdamond_pid" 2>/dev/null || echo -1)
+		[[ "$pid" -gt 0 ]] || continue
+		name=$(basename "$(dirname "$module")")
+		memory_monitors+=("$name=$pid")
+		echo "Note: the kernel's DAMON memory monitor runs here ($name, pid $pid); it holds up the machine" \
+			"briefly at each sample, and latency tails include that"
 	done
 }
