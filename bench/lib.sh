@@ -192,17 +192,14 @@ wait_until_ready() {
 # beside the servers'.
 memory_monitors=()
 find_memory_monitors() {
-	local kdamond module name pid ops sample_us
+	local kdamond module pid ops sample_us
 	memory_monitors=()
 	for kdamond in /sys/kernel/mm/damon/admin/kdamonds/[0-9]*; do
 		[[ "$(cat "$kdamond/state" 2>/dev/null)" == on ]] || continue
 		pid=$(cat "$kdamond/pid" 2>/dev/null) || continue
 		ops=$(cat "$kdamond/contexts/0/operations" 2>/dev/null || echo '?')
 		sample_us=$(cat "$kdamond/contexts/0/monitoring_attrs/intervals/sample_us" 2>/dev/null || echo 0)
-		name=kdamond.${kdamond##*/}
-		memory_monitors+=("$name=$pid")
-		echo "Note: the kernel's DAMON memory monitor runs here ($name, pid $pid, $ops, a sample every" \
-			"$((sample_us / 1000)) ms); it holds up the machine briefly at each sample, and latency tails include that"
+		memory_monitor_found "kdamond.${kdamond##*/}" "$pid" ", $ops, a sample every $((sample_us / 1000)) ms"
 	done
 	# The same monitor started by a kernel module of its own instead (proactive reclaim,
 	# LRU sorting, statistics).
@@ -210,9 +207,14 @@ find_memory_monitors() {
 		[[ "$(cat "$module/enabled" 2>/dev/null)" == Y ]] || continue
 		pid=$(cat "$module/kdamond_pid" 2>/dev/null || echo -1)
 		[[ "$pid" -gt 0 ]] || continue
-		name=$(basename "$(dirname "$module")")
-		memory_monitors+=("$name=$pid")
-		echo "Note: the kernel's DAMON memory monitor runs here ($name, pid $pid); it holds up the machine" \
-			"briefly at each sample, and latency tails include that"
+		memory_monitor_found "$(basename "$(dirname "$module")")" "$pid"
 	done
+}
+
+# memory_monitor_found NAME PID [DETAILS]: notes one for find_memory_monitors.
+memory_monitor_found() {
+	local name=$1 pid=$2 details=${3:-}
+	memory_monitors+=("$name=$pid")
+	echo "Note: the kernel's DAMON memory monitor runs here ($name, pid $pid$details); it holds up the machine" \
+		"briefly at each sample, and latency tails include that"
 }

@@ -489,10 +489,11 @@ final class Fleet implements AutoCloseable {
 				this.lastSeq = Math.max(this.lastSeq, seq);
 			}
 			Fleet.this.delivered.incrementAndGet();
-			Fleet.this.deliveries.recordValue(Math.min(HIGHEST_MICROS, (now - sentAt) / 1000));
+			long micros = (now - sentAt) / 1000;
+			Fleet.this.deliveries.recordValue(Math.min(HIGHEST_MICROS, micros));
 			SlowSamples slow = Fleet.this.slow;
 			if (slow != null) {
-				slow.sample("delivery", now, (now - sentAt) / 1000);
+				slow.sample("delivery", now, micros);
 			}
 		}
 
@@ -506,10 +507,11 @@ final class Fleet implements AutoCloseable {
 				return;
 			}
 			Fleet.this.acked.incrementAndGet();
-			Fleet.this.acks.recordValue(Math.min(HIGHEST_MICROS, (now - sentAt) / 1000));
+			long micros = (now - sentAt) / 1000;
+			Fleet.this.acks.recordValue(Math.min(HIGHEST_MICROS, micros));
 			SlowSamples slow = Fleet.this.slow;
 			if (slow != null) {
-				slow.sample("ack", now, (now - sentAt) / 1000);
+				slow.sample("ack", now, micros);
 			}
 			int current = Fleet.this.step;
 			synchronized (this) {

@@ -10,9 +10,8 @@ import java.time.Instant;
 
 /**
  * Every ack and delivery slower than a bound, written down with the moment it arrived on
- * two clocks: the monotonic one ({@link System#nanoTime()}, which is what
- * {@code perf record
- * -k CLOCK_MONOTONIC} stamps its samples with) and the wall clock (what the JVM's
+ * two clocks: the monotonic one ({@link System#nanoTime()}, which perf stamps its samples
+ * with under {@code -k CLOCK_MONOTONIC}) and the wall clock (which the JVM's
  * {@code -Xlog:gc:...:time} stamps pauses with). A tail made of stalls then shows as
  * clusters of lines, which can be put beside whatever else ran at those moments.
  */
