@@ -489,11 +489,19 @@ final class Fleet implements AutoCloseable {
 				this.lastSeq = Math.max(this.lastSeq, seq);
 			}
 			Fleet.this.delivered.incrementAndGet();
+			latency(Fleet.this.deliveries, "delivery", sentAt, now);
+		}
+
+		/**
+		 * Records one ack's or delivery's latency, and writes it down too when it is
+		 * slow.
+		 */
+		private void latency(Recorder histogram, String what, long sentAt, long now) {
 			long micros = (now - sentAt) / 1000;
-			Fleet.this.deliveries.recordValue(Math.min(HIGHEST_MICROS, micros));
+			histogram.recordValue(Math.min(HIGHEST_MICROS, micros));
 			SlowSamples slow = Fleet.this.slow;
 			if (slow != null) {
-				slow.sample("delivery", now, micros);
+				slow.sample(what, now, micros);
 			}
 		}
 
@@ -507,12 +515,7 @@ final class Fleet implements AutoCloseable {
 				return;
 			}
 			Fleet.this.acked.incrementAndGet();
-			long micros = (now - sentAt) / 1000;
-			Fleet.this.acks.recordValue(Math.min(HIGHEST_MICROS, micros));
-			SlowSamples slow = Fleet.this.slow;
-			if (slow != null) {
-				slow.sample("ack", now, micros);
-			}
+			latency(Fleet.this.acks, "ack", sentAt, now);
 			int current = Fleet.this.step;
 			synchronized (this) {
 				while (this.ackedBySteps.size() <= current) {
